@@ -1,0 +1,3 @@
+from socketlens.cli import main
+
+raise SystemExit(main())
