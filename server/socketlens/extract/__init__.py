@@ -1,0 +1,50 @@
+"""Per-file extraction: bytes of one source file in, `FileFacts` out. Pure: no I/O, no global state."""
+
+from __future__ import annotations
+
+import hashlib
+
+from socketlens.extract.typescript import ExtractOptions, extract_typescript
+from socketlens.model import FileFacts, ParseProblem, empty_facts
+
+TS_LANGUAGES = frozenset({"typescript", "tsx", "javascript"})
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def extract_file(
+    rel: str, data: bytes, language: str, options: ExtractOptions, digest: str | None = None
+) -> FileFacts:
+    """Extract one file. Never raises: a file the extractor chokes on yields empty facts and a problem."""
+    digest = digest or content_hash(data)
+    try:
+        if language in TS_LANGUAGES:
+            return extract_typescript(rel, data, _grammar_for(rel, language), digest, options)
+        if language == "python":
+            from socketlens.extract.python import extract_python
+
+            return extract_python(rel, data, digest, options)
+    except RecursionError:
+        pass
+    except Exception as error:  # noqa: BLE001 - one bad file must never stop an index run
+        facts = empty_facts(rel, language, digest)
+        return _with_problem(facts, f"extraction failed: {type(error).__name__}: {error}")
+    return empty_facts(rel, language, digest)
+
+
+def _grammar_for(rel: str, language: str) -> str:
+    # TSX needs its own grammar (`<T>x` casts parse differently); .js/.jsx use the JavaScript grammar.
+    if rel.endswith(".tsx"):
+        return "tsx"
+    return language
+
+
+def _with_problem(facts: FileFacts, message: str) -> FileFacts:
+    from dataclasses import replace
+
+    return replace(facts, problems=facts.problems + (ParseProblem(message),))
+
+
+__all__ = ["ExtractOptions", "content_hash", "extract_file"]

@@ -1,0 +1,246 @@
+"""Small helpers over tree-sitter nodes shared by the TS/JS extractors: spans, text, literal values."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tree_sitter
+import tree_sitter_javascript
+import tree_sitter_typescript
+
+from socketlens.model import Span
+
+Node = tree_sitter.Node
+
+
+@lru_cache(maxsize=None)
+def language(name: str) -> tree_sitter.Language:
+    if name == "typescript":
+        return tree_sitter.Language(tree_sitter_typescript.language_typescript())
+    if name == "tsx":
+        return tree_sitter.Language(tree_sitter_typescript.language_tsx())
+    if name == "javascript":
+        return tree_sitter.Language(tree_sitter_javascript.language())
+    raise ValueError(f"no tree-sitter grammar for {name!r}")
+
+
+def parser(name: str) -> tree_sitter.Parser:
+    # Parsers are cheap to create but not thread-safe to share; one per call keeps extraction pure.
+    return tree_sitter.Parser(language(name))
+
+
+class LineIndex:
+    """Turns byte offsets of one UTF-8 buffer into (line, code-point column) pairs."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.line_starts = [0]
+        find = data.find
+        pos = find(b"\n")
+        while pos != -1:
+            self.line_starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+
+    def column(self, line: int, byte_col: int) -> int:
+        start = self.line_starts[line]
+        chunk = self.data[start : start + byte_col]
+        if chunk.isascii():
+            return byte_col
+        return len(chunk.decode("utf-8", errors="replace"))
+
+    def span(self, node: Node) -> Span:
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        return Span(
+            node.start_byte, node.end_byte, sl, self.column(sl, sc), el, self.column(el, ec)
+        )
+
+    def span_between(self, start: Node, end: Node) -> Span:
+        (sl, sc), (el, ec) = start.start_point, end.end_point
+        return Span(start.start_byte, end.end_byte, sl, self.column(sl, sc), el, self.column(el, ec))
+
+
+def text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def squash(value: str) -> str:
+    """Collapse every run of whitespace to one space (payload types spread over lines read as one)."""
+    return " ".join(value.split())
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """Strip wrappers that do not change a value: parentheses, `as const`, `satisfies T`, `x!`."""
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    ):
+        inner = node.named_children
+        if not inner:
+            return node
+        node = inner[-1] if node.type == "type_assertion" else inner[0]
+    return node
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a string literal or a template literal without substitutions; None otherwise."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        parts = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_unescape(text(child)))
+        return "".join(parts)
+    if node.type == "template_string":
+        parts = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                return None
+            if child.type == "string_fragment":
+                parts.append(text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_unescape(text(child)))
+        return "".join(parts)
+    return None
+
+
+def static_prefix(node: Node | None) -> str | None:
+    """The text a string-building expression is known to start with: `org:` for `\\`org:${id}\\``,
+    `"org:" + id`, or `"org:".concat(id)`. None when the start is not static."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    whole = string_value(node)
+    if whole is not None:
+        return whole
+    if node.type == "template_string":
+        parts = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                break
+            if child.type == "string_fragment":
+                parts.append(text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_unescape(text(child)))
+        return "".join(parts)
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        if operator is not None and text(operator) == "+":
+            return static_prefix(node.child_by_field_name("left"))
+    return None
+
+
+def _unescape(seq: str) -> str:
+    simple = {"\\n": "\n", "\\t": "\t", "\\r": "\r", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
+    return simple.get(seq, seq[1:] if len(seq) == 2 else seq)
+
+
+def member_path(node: Node | None) -> tuple[str, ...] | None:
+    """`a.b.c` → ("a", "b", "c"); `a["b"]` → ("a", "b"); None for anything else."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in ("identifier", "this"):
+        return (text(node),)
+    if node.type == "member_expression":
+        obj = member_path(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if obj is None or prop is None:
+            return None
+        return obj + (text(prop),)
+    if node.type == "subscript_expression":
+        obj = member_path(node.child_by_field_name("object"))
+        key = string_value(node.child_by_field_name("index"))
+        if obj is None or key is None:
+            return None
+        return obj + (key,)
+    return None
+
+
+def jsdoc_before(node: Node) -> str | None:
+    """The JSDoc block immediately before `node` (only comments between), cleaned of its markers."""
+    prev = node.prev_sibling
+    while prev is not None and prev.type == "comment":
+        body = text(prev)
+        if body.startswith("/**"):
+            return clean_jsdoc(body)
+        prev = prev.prev_sibling
+    return None
+
+
+def clean_jsdoc(body: str) -> str | None:
+    body = body[3:-2] if body.endswith("*/") else body[3:]
+    lines = []
+    for line in body.splitlines():
+        line = line.strip()
+        if line.startswith("*"):
+            line = line[1:].strip()
+        lines.append(line)
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) or None
+
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+    }
+)
+
+
+def parameter_names(function: Node) -> list[str | None]:
+    """Names of a function's parameters by position (None for destructured ones); `...rest` counts."""
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        single = function.child_by_field_name("parameter")  # `x => ...`
+        return [text(single)] if single is not None else []
+    names: list[str | None] = []
+    for param in params.named_children:
+        if param.type == "comment":
+            continue
+        names.append(_param_name(param))
+    return names
+
+
+def _param_name(param: Node) -> str | None:
+    if param.type in ("required_parameter", "optional_parameter"):
+        pattern = param.child_by_field_name("pattern")
+        return _param_name(pattern) if pattern is not None else None
+    if param.type == "identifier":
+        return text(param)
+    if param.type == "assignment_pattern":
+        return _param_name(param.child_by_field_name("left"))
+    if param.type == "rest_pattern":
+        inner = param.named_children
+        return text(inner[0]) if inner and inner[0].type == "identifier" else None
+    return None
+
+
+def parameter_type(function: Node, index: int) -> Node | None:
+    """The type annotation node of the index-th parameter, if any."""
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return None
+    real = [p for p in params.named_children if p.type != "comment"]
+    if index >= len(real):
+        return None
+    annotation = real[index].child_by_field_name("type")
+    if annotation is None:
+        return None
+    return annotation.named_children[0] if annotation.named_children else None

@@ -1,0 +1,1106 @@
+"""Extract socket.io facts from one TS/TSX/JS source file with tree-sitter.
+
+Pure: bytes in, `FileFacts` out. What one file cannot know (what an imported name holds, which function
+an imported call forwards to) is kept symbolic (`Ref`, `Receiver(kind=None)`, `Call`) for the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from socketlens.extract import patterns
+from socketlens.extract.syntax import (
+    FUNCTION_TYPES,
+    LineIndex,
+    Node,
+    jsdoc_before,
+    member_path,
+    parameter_names,
+    parameter_type,
+    parser,
+    squash,
+    static_prefix,
+    string_value,
+    text,
+    unwrap,
+)
+from socketlens.model import (
+    BindingValue,
+    Call,
+    ChainStep,
+    Connection,
+    Declaration,
+    Direction,
+    Emit,
+    FileFacts,
+    Forwarder,
+    Import,
+    Listener,
+    ListenerKind,
+    Lit,
+    NameValue,
+    ObjectValue,
+    Opaque,
+    Param,
+    Receiver,
+    Ref,
+    ReExport,
+    RoomArg,
+    Route,
+    SocketBinding,
+    SocketKind,
+)
+
+SERVER_MODULES = frozenset({"socket.io"})
+CLIENT_MODULES = frozenset({"socket.io-client"})
+# Modules whose objects have `.on`/`.emit` but are not socket.io.
+NON_SOCKET_MODULES = frozenset(
+    {
+        "events",
+        "node:events",
+        "eventemitter3",
+        "mitt",
+        "ws",
+        "vue",
+        "jquery",
+        "stream",
+        "node:stream",
+        "child_process",
+        "node:child_process",
+        "electron",
+        "pusher",
+        "pusher-js",
+        "ably",
+        "@supabase/supabase-js",
+    }
+)
+NON_SOCKET_GLOBALS = frozenset({"window", "document", "process", "$", "jQuery", "emitter", "bus", "events"})
+
+# Lifecycle events of socket.io and its Manager: never user events.
+RESERVED_EVENTS = frozenset(
+    {
+        "connect",
+        "connection",
+        "disconnect",
+        "disconnecting",
+        "connect_error",
+        "error",
+        "new_namespace",
+        "newListener",
+        "removeListener",
+        "reconnect",
+        "reconnect_attempt",
+        "reconnect_error",
+        "reconnect_failed",
+        "ping",
+        "packet",
+        "close",
+    }
+)
+
+EMIT_METHODS = frozenset({"emit", "emitWithAck", "serverSideEmit", "serverSideEmitWithAck"})
+LISTEN_METHODS = {"on": ListenerKind.ON, "once": ListenerKind.ONCE, "addListener": ListenerKind.ON}
+CHAIN_CALLS = frozenset({"to", "in", "except", "of", "compress", "timeout", "binary", "retries"})
+CHAIN_PROPS = frozenset({"broadcast", "volatile", "local", "sockets"})
+ROOM_STEPS = frozenset({"to", "in", "except"})
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
+
+# Names that hold a socket.io object by convention; used only when nothing better is known.
+_SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})
+
+
+def looks_like_socket_name(root: str) -> bool:
+    last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
+    return "socket" in last or last in _SOCKETY_NAMES or last in ("getio", "useio")
+
+
+@dataclass
+class ExtractOptions:
+    """What the extractor needs from the configuration."""
+
+    server_to_client_maps: tuple[str, ...] = ("ServerToClientEvents",)
+    client_to_server_maps: tuple[str, ...] = ("ClientToServerEvents",)
+    inter_server_maps: tuple[str, ...] = ("InterServerEvents",)
+    hooks: tuple[str, ...] = ("useSocketEvent",)
+    extra_maps: tuple[str, ...] = ()  # map names learned from generics elsewhere
+
+    def direction_of(self, map_name: str) -> Direction | None:
+        if map_name in self.server_to_client_maps:
+            return Direction.SERVER_TO_CLIENT
+        if map_name in self.client_to_server_maps:
+            return Direction.CLIENT_TO_SERVER
+        if map_name in self.inter_server_maps:
+            return Direction.INTER_SERVER
+        return None
+
+    def is_map_name(self, name: str) -> bool:
+        return (
+            self.direction_of(name) is not None
+            or name in self.extra_maps
+            or name.endswith("Events")
+            or name.endswith("EventMap")
+        )
+
+
+@dataclass
+class _Scope:
+    node: Node | None
+    name: str | None  # the function's name, when it has one
+    params: list[str | None]
+    sockets: dict[str, SocketBinding] = field(default_factory=dict)
+    strings: dict[str, Lit] = field(default_factory=dict)  # local `const X = "..."`
+    room_prefixes: dict[str, str] = field(default_factory=dict)  # local `const room = \`org:${id}\``
+    route: Route | None = None
+
+
+def extract_typescript(
+    path: str, data: bytes, language: str, content_hash: str, options: ExtractOptions | None = None
+) -> FileFacts:
+    return _Extractor(path, data, language, content_hash, options or ExtractOptions()).run()
+
+
+class _Extractor:
+    def __init__(self, path: str, data: bytes, language: str, content_hash: str, options: ExtractOptions):
+        self.path = path
+        self.data = data
+        self.language = language
+        self.content_hash = content_hash
+        self.options = options
+        self.lines = LineIndex(data)
+        self.imports: dict[str, Import] = {}
+        self.import_list: list[Import] = []
+        self.reexports: list[ReExport] = []
+        self.exports: list[tuple[str, str]] = []
+        self.bindings: dict[str, BindingValue] = {}
+        self.declarations: list[Declaration] = []
+        self.emits: list[Emit] = []
+        self.listeners: list[Listener] = []
+        self.forwarders: list[Forwarder] = []
+        self.calls: list[Call] = []
+        self.routes: list[Route] = []
+        self.connections: list[Connection] = []
+        self.map_roles: dict[str, Direction] = {}
+        self.scopes: list[_Scope] = []
+        # Bindings a function gets from where it is passed: the socket of a `connection` callback.
+        self.preset: dict[int, dict[str, SocketBinding]] = {}
+        self.route_of_function: dict[int, Route] = {}
+
+    # -- driver -----------------------------------------------------------------------------------------
+
+    def run(self) -> FileFacts:
+        tree = parser(self.language).parse(self.data)
+        root = tree.root_node
+        top = _Scope(node=None, name=None, params=[])
+        self.scopes.append(top)
+        self._collect_module_level(root)
+        self._walk(root)
+        findings = patterns.find_patterns(root, self.lines, self)
+        return FileFacts(
+            path=self.path,
+            language=self.language,
+            content_hash=self.content_hash,
+            declarations=tuple(self.declarations),
+            emits=tuple(self.emits),
+            listeners=tuple(self.listeners),
+            forwarders=tuple(self.forwarders),
+            calls=tuple(self.calls),
+            bindings=tuple(self.bindings.items()),
+            exports=tuple(self.exports),
+            imports=tuple(self.import_list),
+            reexports=tuple(self.reexports),
+            sockets=tuple(top.sockets.values()),
+            socket_imports=tuple(
+                (imp.local, imp.specifier)
+                for imp in self.import_list
+                if imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES
+            ),
+            routes=tuple(self.routes),
+            connections=tuple(self.connections),
+            map_roles=tuple(self.map_roles.items()),
+            findings=tuple(findings),
+            has_errors=root.has_error,
+        )
+
+    def _walk(self, root: Node) -> None:
+        # Explicit stack: minified or machine-written code nests deeper than Python's recursion limit.
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self.scopes.pop()
+                continue
+            kind = node.type
+            if kind in FUNCTION_TYPES:
+                self._enter_function(node)
+                stack.append((node, True))
+            elif kind == "call_expression":
+                self._visit_call(node)
+            elif kind == "new_expression":
+                self._visit_new(node)
+            elif kind == "variable_declarator":
+                self._visit_declarator(node)
+            elif kind in ("interface_declaration", "type_alias_declaration"):
+                self._visit_type_declaration(node)
+            stack.extend((child, False) for child in reversed(node.named_children))
+
+    # -- module level: imports, exports, constants ------------------------------------------------------
+
+    def _collect_module_level(self, root: Node) -> None:
+        for statement in root.named_children:
+            if statement.type == "import_statement":
+                self._import_statement(statement)
+            elif statement.type == "export_statement":
+                self._export_statement(statement)
+            elif statement.type in ("lexical_declaration", "variable_declaration"):
+                self._module_declaration(statement, exported=False)
+            elif statement.type == "enum_declaration":
+                self._enum(statement)
+            elif statement.type == "expression_statement":
+                self._commonjs_export(statement)
+
+    def _add_import(self, local: str, specifier: str, imported: str) -> None:
+        imp = Import(local=local, specifier=specifier, imported=imported)
+        self.imports[local] = imp
+        self.import_list.append(imp)
+
+    def _import_statement(self, node: Node) -> None:
+        source = string_value(node.child_by_field_name("source"))
+        if source is None:
+            return
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self._add_import(text(part), source, "default")
+                elif part.type == "namespace_import":
+                    ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                    if ident is not None:
+                        self._add_import(text(ident), source, "*")
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias")
+                        imported = string_value(name) or text(name)
+                        self._add_import(text(alias or name), source, imported)
+
+    def _export_statement(self, node: Node) -> None:
+        source = string_value(node.child_by_field_name("source"))
+        declaration = node.child_by_field_name("declaration")
+        is_default = any(not c.is_named and c.type == "default" for c in node.children)
+        if declaration is not None:
+            if declaration.type in ("lexical_declaration", "variable_declaration"):
+                self._module_declaration(declaration, exported=True)
+            elif declaration.type == "enum_declaration":
+                name = self._enum(declaration)
+                if name:
+                    self.exports.append((name, name))
+            else:
+                name_node = declaration.child_by_field_name("name")
+                if name_node is not None:
+                    name = text(name_node)
+                    self.exports.append(("default" if is_default else name, name))
+            return
+        value = node.child_by_field_name("value")
+        if value is not None and is_default:
+            if value.type == "identifier":
+                self.exports.append(("default", text(value)))
+            else:
+                name_node = value.child_by_field_name("name") if value.type in FUNCTION_TYPES else None
+                if name_node is not None:
+                    self.exports.append(("default", text(name_node)))
+                else:
+                    self.bindings["default"] = self._binding_value(value)
+                    self.exports.append(("default", "default"))
+            return
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            if source is not None:  # export * from "x" / export * as ns from "x"
+                ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
+                if ns is not None:
+                    alias = ns.named_children[-1] if ns.named_children else None
+                    self.reexports.append(ReExport(exported=text(alias), specifier=source, imported="*ns"))
+                else:
+                    self.reexports.append(ReExport(exported="*", specifier=source, imported="*"))
+            return
+        for spec in clause.named_children:
+            if spec.type != "export_specifier":
+                continue
+            name = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias")
+            local = string_value(name) or text(name)
+            exported = string_value(alias) or text(alias) if alias is not None else local
+            if source is not None:
+                self.reexports.append(ReExport(exported=exported, specifier=source, imported=local))
+            else:
+                self.exports.append((exported, local))
+
+    def _module_declaration(self, node: Node, exported: bool) -> None:
+        is_const = any(not c.is_named and c.type == "const" for c in node.children)
+        for declarator in node.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name_node = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if name_node is None:
+                continue
+            if name_node.type == "object_pattern" and value is not None:
+                self._require_destructuring(name_node, value)
+                continue
+            if name_node.type != "identifier":
+                continue
+            name = text(name_node)
+            if exported:
+                self.exports.append((name, name))
+            if value is None:
+                continue
+            spec = _require_specifier(value)
+            if spec is not None:
+                self._add_import(name, spec[0], spec[1])
+                continue
+            if is_const:
+                self.bindings[name] = self._binding_value(value)
+
+    def _require_destructuring(self, pattern: Node, value: Node) -> None:
+        spec = _require_specifier(value)
+        if spec is None:
+            return
+        for prop in pattern.named_children:
+            if prop.type == "shorthand_property_identifier_pattern":
+                self._add_import(text(prop), spec[0], text(prop))
+            elif prop.type == "pair_pattern":
+                key = prop.child_by_field_name("key")
+                val = prop.child_by_field_name("value")
+                if key is not None and val is not None and val.type == "identifier":
+                    self._add_import(text(val), spec[0], string_value(key) or text(key))
+
+    def _commonjs_export(self, statement: Node) -> None:
+        expr = statement.named_children[0] if statement.named_children else None
+        if expr is None or expr.type != "assignment_expression":
+            return
+        target = member_path(expr.child_by_field_name("left"))
+        value = unwrap(expr.child_by_field_name("right"))
+        if target is None or value is None:
+            return
+        if target == ("module", "exports"):
+            if value.type == "object":
+                for prop in value.named_children:
+                    if prop.type == "shorthand_property_identifier":
+                        self.exports.append((text(prop), text(prop)))
+                    elif prop.type == "pair":
+                        key = prop.child_by_field_name("key")
+                        val = unwrap(prop.child_by_field_name("value"))
+                        export_name = string_value(key) or text(key)
+                        if val is not None and val.type == "identifier":
+                            self.exports.append((export_name, text(val)))
+                        elif val is not None:
+                            self.bindings[export_name] = self._binding_value(val)
+                            self.exports.append((export_name, export_name))
+            elif value.type == "identifier":
+                self.exports.append(("default", text(value)))
+        elif len(target) == 2 and target[0] == "exports" or (
+            len(target) == 3 and target[:2] == ("module", "exports")
+        ):
+            export_name = target[-1]
+            if value.type == "identifier":
+                self.exports.append((export_name, text(value)))
+            else:
+                self.bindings[export_name] = self._binding_value(value)
+                self.exports.append((export_name, export_name))
+
+    def _enum(self, node: Node) -> str | None:
+        name_node = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name_node is None or body is None:
+            return None
+        members: list[tuple[str, BindingValue]] = []
+        for member in body.named_children:
+            if member.type == "enum_assignment":
+                key = member.child_by_field_name("name")
+                members.append((string_value(key) or text(key), self._binding_value(member.child_by_field_name("value"))))
+            elif member.type in ("property_identifier", "string"):
+                members.append((string_value(member) or text(member), Opaque()))
+        name = text(name_node)
+        self.bindings[name] = ObjectValue(tuple(members))
+        return name
+
+    def _binding_value(self, node: Node | None) -> BindingValue:
+        node = unwrap(node)
+        if node is None:
+            return Opaque()
+        value = string_value(node)
+        if value is not None:
+            return Lit(value, self.lines.span(node))
+        if node.type == "object":
+            members: list[tuple[str, BindingValue]] = []
+            for prop in node.named_children:
+                if prop.type == "pair":
+                    key = prop.child_by_field_name("key")
+                    if key is None or key.type == "computed_property_name":
+                        continue
+                    members.append((string_value(key) or text(key), self._binding_value(prop.child_by_field_name("value"))))
+                elif prop.type == "shorthand_property_identifier":
+                    members.append((text(prop), Ref(text(prop))))
+            return ObjectValue(tuple(members))
+        if node.type == "call_expression":
+            # Object.freeze({...}) keeps its argument's members.
+            callee = member_path(node.child_by_field_name("function"))
+            args = node.child_by_field_name("arguments")
+            if callee == ("Object", "freeze") and args is not None and args.named_children:
+                return self._binding_value(args.named_children[0])
+            return Opaque()
+        path = member_path(node)
+        if path is not None and path[0] != "this":
+            return Ref(path[0], path[1:])
+        return Opaque()
+
+    # -- event maps ---------------------------------------------------------------------------------------
+
+    def _visit_type_declaration(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        map_name = text(name_node)
+        if not self.options.is_map_name(map_name):
+            return
+        body = node.child_by_field_name("body") if node.type == "interface_declaration" else unwrap(
+            node.child_by_field_name("value")
+        )
+        if body is None or body.type not in ("interface_body", "object_type"):
+            return
+        direction = self.options.direction_of(map_name)
+        for member in body.named_children:
+            if member.type not in ("property_signature", "method_signature"):
+                continue
+            key = member.child_by_field_name("name")
+            if key is None:
+                continue
+            if key.type == "computed_property_name":
+                inner = key.named_children[0] if key.named_children else None
+                event = self._name_value(inner) if inner is not None else Opaque()
+                key_node = inner or key
+            else:
+                event = Lit(string_value(key) if key.type == "string" else text(key))
+                key_node = key
+            payload_node = None
+            if member.type == "method_signature":
+                payload_node = member.child_by_field_name("parameters")
+            else:
+                annotation = member.child_by_field_name("type")
+                inner_type = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+                if inner_type is not None and inner_type.type == "function_type":
+                    payload_node = inner_type.child_by_field_name("parameters")
+                elif inner_type is not None:
+                    payload_node = inner_type
+            payload = None
+            if payload_node is not None:
+                raw = text(payload_node)
+                if payload_node.type == "formal_parameters":
+                    raw = raw[1:-1]
+                payload = squash(raw)
+            self.declarations.append(
+                Declaration(
+                    name=event,
+                    span=self.lines.span(key_node),
+                    map_name=map_name,
+                    direction=direction,
+                    payload=payload,
+                    doc=jsdoc_before(member),
+                    payload_span=self.lines.span(payload_node) if payload_node is not None else None,
+                )
+            )
+
+    def _learn_map_roles(self, type_args: Node | None, roles: tuple[Direction | None, ...]) -> None:
+        if type_args is None:
+            return
+        for arg, role in zip(type_args.named_children, roles):
+            if role is not None and arg.type == "type_identifier":
+                self.map_roles.setdefault(text(arg), role)
+
+    # -- functions and scopes ---------------------------------------------------------------------------
+
+    def _enter_function(self, node: Node) -> None:
+        scope = _Scope(node=node, name=_function_name(node), params=parameter_names(node))
+        parent = self.scopes[-1]
+        scope.route = self.route_of_function.get(node.id, parent.route)
+        for binding in self.preset.pop(node.id, {}).values():
+            scope.sockets[binding.name] = binding
+        # Typed parameters: `(io: Server, socket: Socket)`.
+        for index, name in enumerate(scope.params):
+            if name is None:
+                continue
+            kind = self._kind_from_annotation(parameter_type(node, index))
+            if kind is not None:
+                scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
+        self.scopes.append(scope)
+
+    def _lookup_socket(self, name: str) -> SocketBinding | None:
+        for scope in reversed(self.scopes):
+            if name in scope.sockets:
+                return scope.sockets[name]
+            if name in scope.params or name in scope.strings:
+                return None  # shadowed by a parameter we know nothing about
+        return None
+
+    def _enclosing_function_name(self) -> str | None:
+        for scope in reversed(self.scopes):
+            if scope.name:
+                return scope.name
+        return None
+
+    def _visit_declarator(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None or name_node.type != "identifier":
+            return
+        name = text(name_node)
+        value = node.child_by_field_name("value")
+        scope = self.scopes[-1]
+        annotation = node.child_by_field_name("type")
+        kind = None
+        namespace = None
+        if annotation is not None and annotation.named_children:
+            kind = self._kind_from_annotation(annotation.named_children[0])
+            self._learn_roles_from_annotation(annotation.named_children[0])
+        if value is not None:
+            value_kind = self._kind_of_expression(value)
+            if value_kind is not None:
+                kind, namespace = value_kind
+            if scope.node is not None:
+                literal = string_value(value)
+                is_const = node.parent is not None and any(
+                    not c.is_named and c.type == "const" for c in node.parent.children
+                )
+                if literal is not None and is_const:
+                    scope.strings[name] = Lit(literal, self.lines.span(unwrap(value)))
+                else:
+                    prefix = static_prefix(value)
+                    if prefix:
+                        scope.room_prefixes[name] = prefix
+        if kind is not None:
+            if kind == SocketKind.SERVER and namespace is None:
+                namespace = "/"
+            scope.sockets[name] = SocketBinding(name, kind, namespace)
+        elif value is not None and unwrap(value).type == "new_expression":
+            scope.sockets[name] = SocketBinding(name, SocketKind.NOT_SOCKET)
+
+    # -- what an expression holds -------------------------------------------------------------------------
+
+    def _module_of(self, local: str) -> tuple[str, str] | None:
+        imp = self.imports.get(local)
+        return (imp.specifier, imp.imported) if imp is not None else None
+
+    def _kind_from_annotation(self, type_node: Node | None) -> SocketKind | None:
+        if type_node is None:
+            return None
+        if type_node.type == "generic_type":
+            type_node = type_node.child_by_field_name("name")
+        elif type_node.type in ("union_type", "parenthesized_type"):
+            for child in type_node.named_children:
+                kind = self._kind_from_annotation(child)
+                if kind is not None:
+                    return kind
+            return None
+        elif type_node.type == "nested_type_identifier":  # SocketIO.Server
+            type_node = type_node.named_children[-1]
+        if type_node is None or type_node.type != "type_identifier":
+            return None
+        origin = self._module_of(text(type_node))
+        if origin is None:
+            return None
+        module, imported = origin
+        if module in SERVER_MODULES:
+            return {
+                "Server": SocketKind.SERVER,
+                "Namespace": SocketKind.NAMESPACE,
+                "Socket": SocketKind.SERVER_SOCKET,
+                "default": SocketKind.SERVER,
+            }.get(imported)
+        if module in CLIENT_MODULES and imported == "Socket":
+            return SocketKind.CLIENT_SOCKET
+        return None
+
+    def _learn_roles_from_annotation(self, type_node: Node) -> None:
+        if type_node.type != "generic_type":
+            return
+        name = type_node.child_by_field_name("name")
+        origin = self._module_of(text(name)) if name is not None else None
+        if origin is None:
+            return
+        args = type_node.child_by_field_name("type_arguments")
+        self._learn_roles(origin, args)
+
+    def _learn_roles(self, origin: tuple[str, str], args: Node | None) -> None:
+        module, imported = origin
+        c2s, s2c, inter = Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT, Direction.INTER_SERVER
+        if module in SERVER_MODULES and imported in ("Server", "Namespace", "Socket", "default"):
+            self._learn_map_roles(args, (c2s, s2c, inter))
+        elif module in CLIENT_MODULES and imported == "Socket":
+            self._learn_map_roles(args, (s2c, c2s))
+
+    def _kind_of_expression(self, node: Node | None) -> tuple[SocketKind, str | None] | None:
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "await_expression" and node.named_children:
+            return self._kind_of_expression(node.named_children[0])
+        if node.type == "identifier":
+            binding = self._lookup_socket(text(node))
+            return (binding.kind, binding.namespace) if binding is not None else None
+        if node.type == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            origin = self._module_of(text(ctor)) if ctor is not None and ctor.type == "identifier" else None
+            if origin is not None:
+                module, imported = origin
+                if module in SERVER_MODULES and imported in ("Server", "default"):
+                    return SocketKind.SERVER, "/"
+                if module in NON_SOCKET_MODULES:
+                    return SocketKind.NOT_SOCKET, None
+            return SocketKind.NOT_SOCKET, None
+        if node.type == "call_expression":
+            callee = unwrap(node.child_by_field_name("function"))
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if callee is not None and callee.type == "identifier":
+                origin = self._module_of(text(callee))
+                if origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect", "*"):
+                    return SocketKind.CLIENT_SOCKET, _client_namespace(first)
+                if origin is not None and origin[0] in SERVER_MODULES and origin[1] in ("default", "*"):
+                    return SocketKind.SERVER, "/"
+            if callee is not None and callee.type == "call_expression":  # require("socket.io")(server)
+                spec = _require_specifier(callee)
+                if spec is not None and spec[0] in SERVER_MODULES:
+                    return SocketKind.SERVER, "/"
+                if spec is not None and spec[0] in CLIENT_MODULES:
+                    return SocketKind.CLIENT_SOCKET, _client_namespace(first)
+            if callee is not None and callee.type == "member_expression":
+                prop = text(callee.child_by_field_name("property"))
+                if prop == "of":
+                    inner = self._kind_of_expression(callee.child_by_field_name("object"))
+                    if inner is not None and inner[0] == SocketKind.SERVER or _is_io_name(callee.child_by_field_name("object")):
+                        return SocketKind.NAMESPACE, string_value(first)
+        return None
+
+    # -- calls --------------------------------------------------------------------------------------------
+
+    def _visit_new(self, node: Node) -> None:
+        ctor = node.child_by_field_name("constructor")
+        if ctor is None:
+            return
+        name = text(ctor)
+        origin = self._module_of(name) if ctor.type == "identifier" else None
+        args = node.child_by_field_name("arguments")
+        arg_nodes = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+        options = next((a for a in arg_nodes if unwrap(a).type == "object"), None)
+        connection_kind = None
+        if origin is not None and origin[0] in SERVER_MODULES and origin[1] in ("Server", "default"):
+            connection_kind = (SocketKind.SERVER, "Server")
+            self._learn_roles(origin, node.child_by_field_name("type_arguments"))
+        elif origin is not None and origin[0] in CLIENT_MODULES and origin[1] == "Manager":
+            connection_kind = (SocketKind.CLIENT_SOCKET, "Manager")
+        elif name == "WebSocket" and (origin is None or origin[0] not in ("ws",)):
+            connection_kind = (SocketKind.NOT_SOCKET, "WebSocket")
+        if connection_kind is not None:
+            self._add_connection(node, connection_kind, options)
+
+    def _add_connection(self, node: Node, kind: tuple[SocketKind, str], options: Node | None) -> None:
+        binding = None
+        parent = node.parent
+        while parent is not None and parent.type in ("as_expression", "parenthesized_expression", "await_expression"):
+            parent = parent.parent
+        if parent is not None and parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            binding = text(name) if name is not None else None
+        elif parent is not None and parent.type == "assignment_expression":
+            binding = text(parent.child_by_field_name("left"))
+        self.connections.append(
+            Connection(
+                kind=kind[0],
+                constructor=kind[1],
+                span=self.lines.span(node),
+                options_text=text(options) if options is not None else None,
+                binding=binding,
+                function=self._enclosing_function_name(),
+            )
+        )
+
+    def _visit_call(self, node: Node) -> None:
+        callee = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        if callee is None or args_node is None or args_node.type != "arguments":
+            return
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        callee = unwrap(callee)
+        if callee.type == "member_expression":
+            method = text(callee.child_by_field_name("property"))
+            obj = callee.child_by_field_name("object")
+            if method in EMIT_METHODS and args:
+                self._emit(node, obj, method, args)
+                return
+            if method in LISTEN_METHODS and args:
+                self._listen(node, obj, LISTEN_METHODS[method], args)
+                return
+            if method in ROUTE_METHODS and len(args) >= 2 and self._maybe_route(node, obj, method, args):
+                return
+        if callee.type == "identifier":
+            name = text(callee)
+            origin = self._module_of(name)
+            if origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect"):
+                options = next((a for a in args if unwrap(a).type == "object"), None)
+                self._add_connection(node, (SocketKind.CLIENT_SOCKET, "io"), options)
+                return
+            if name in self.options.hooks and args:
+                self._hook_call(node, name, args)
+                return
+        if callee.type == "call_expression":
+            spec = _require_specifier(callee)
+            if spec is not None and spec[0] in CLIENT_MODULES:
+                options = next((a for a in args if unwrap(a).type == "object"), None)
+                self._add_connection(node, (SocketKind.CLIENT_SOCKET, "io"), options)
+                return
+        self._maybe_forwarded_call(node, callee, args)
+
+    def _receiver(self, obj: Node | None) -> tuple[Receiver, tuple[ChainStep, ...]] | None:
+        """Split `io.to(a).except(b).volatile` into its root and chain; None when it is not socket.io."""
+        steps: list[ChainStep] = []
+        node = unwrap(obj)
+        while node is not None:
+            if node.type == "call_expression":
+                callee = unwrap(node.child_by_field_name("function"))
+                if callee is not None and callee.type == "member_expression":
+                    prop = text(callee.child_by_field_name("property"))
+                    if prop in CHAIN_CALLS:
+                        steps.append(self._chain_step(prop, node.child_by_field_name("arguments")))
+                        node = unwrap(callee.child_by_field_name("object"))
+                        continue
+                break
+            if node.type == "member_expression":
+                prop = text(node.child_by_field_name("property"))
+                if prop in CHAIN_PROPS:
+                    steps.append(ChainStep(prop))
+                    node = unwrap(node.child_by_field_name("object"))
+                    continue
+            break
+        if node is None:
+            return None
+        steps.reverse()
+        root_text, kind, namespace = self._root(node)
+        if root_text is None or kind == SocketKind.NOT_SOCKET:
+            return None
+        if kind is None and not self._plausible_root(root_text):
+            return None
+        return Receiver(root=root_text, kind=kind, namespace=namespace), tuple(steps)
+
+    def _root(self, node: Node) -> tuple[str | None, SocketKind | None, str | None]:
+        if node.type == "identifier":
+            name = text(node)
+            if name in NON_SOCKET_GLOBALS and name not in self.imports:
+                return name, SocketKind.NOT_SOCKET, None
+            binding = self._lookup_socket(name)
+            if binding is not None:
+                return name, binding.kind, binding.namespace
+            origin = self._module_of(name)
+            if origin is not None and origin[0] in NON_SOCKET_MODULES:
+                return name, SocketKind.NOT_SOCKET, None
+            return name, None, None
+        path = member_path(node)
+        if path is not None:
+            if path[0] == "this":
+                if len(path) >= 2 and path[1].startswith("$"):  # Vue's this.$emit / this.$on
+                    return None, None, None
+                return ".".join(path), None, None
+            base = self._lookup_socket(path[0])
+            if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
+                return ".".join(path), SocketKind.NAMESPACE, None
+            if base is not None and base.kind == SocketKind.CLIENT_SOCKET and path[1:] == ("io",):
+                return ".".join(path), SocketKind.NOT_SOCKET, None  # the Manager: only lifecycle events
+            if base is not None and base.kind == SocketKind.NOT_SOCKET:
+                return ".".join(path), SocketKind.NOT_SOCKET, None
+            return ".".join(path), None, None
+        if node.type == "call_expression":
+            callee = member_path(node.child_by_field_name("function"))
+            args = node.child_by_field_name("arguments")
+            if callee is not None and args is not None and not args.named_children:
+                return ".".join(callee) + "()", None, None
+        return None, None, None
+
+    def _plausible_root(self, root: str) -> bool:
+        """A receiver we could not type: keep it when the index may resolve it (an import) or it is
+        named like a socket; drop it otherwise (an SDK client, an emitter of another kind)."""
+        head = root.split(".", 1)[0].removesuffix("()")
+        if head in self.imports and "." not in root:
+            return True
+        return looks_like_socket_name(root)
+
+    def _chain_step(self, name: str, args_node: Node | None) -> ChainStep:
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
+        rooms: list[RoomArg] = []
+        empty = maybe_empty = False
+        if name in ROOM_STEPS:
+            for arg in args:
+                inner = unwrap(arg)
+                if inner.type == "array":
+                    elements = [e for e in inner.named_children if e.type != "comment"]
+                    empty = empty or not elements
+                    rooms.extend(self._room_arg(e) for e in elements)
+                else:
+                    room = self._room_arg(inner)
+                    maybe_empty = maybe_empty or (room.prefix is None and self._maybe_array(inner))
+                    rooms.append(room)
+        return ChainStep(
+            name=name,
+            args=tuple(text(a) for a in args),
+            arg_spans=tuple(self.lines.span(a) for a in args),
+            rooms=tuple(rooms),
+            empty_array=empty,
+            maybe_empty=maybe_empty,
+        )
+
+    def _room_arg(self, node: Node) -> RoomArg:
+        prefix = static_prefix(node)
+        if prefix is None and node.type == "identifier":
+            prefix = self._local_room_prefix(text(node))
+        return RoomArg(text=text(node), prefix=prefix, span=self.lines.span(node))
+
+    def _local_room_prefix(self, name: str) -> str | None:
+        for scope in reversed(self.scopes):
+            if name in scope.room_prefixes:
+                return scope.room_prefixes[name]
+            if name in scope.strings:
+                return scope.strings[name].value
+        return None
+
+    def _maybe_array(self, node: Node) -> bool:
+        """`io.to(rooms)` where `rooms` is, or is named like, a list: it may be empty at run time."""
+        if node.type in ("call_expression", "member_expression"):
+            path = member_path(node.child_by_field_name("function") if node.type == "call_expression" else node)
+            return bool(path) and path[-1] in ("map", "filter", "flatMap", "concat", "slice")
+        return node.type == "identifier" and text(node).endswith(("s", "List", "Ids", "ids"))
+
+    def _name_value(self, node: Node) -> NameValue:
+        """What an event-name expression says, as far as this file can tell."""
+        node = unwrap(node)
+        literal = string_value(node)
+        if literal is not None:
+            return Lit(literal, self.lines.span(node))
+        if node.type == "identifier":
+            name = text(node)
+            for scope in reversed(self.scopes):
+                if name in scope.strings:
+                    return scope.strings[name]
+                if name in scope.params:
+                    if scope.name is None:
+                        return Opaque()  # a parameter of an anonymous callback: a relay, dynamic
+                    return Param(scope.name, scope.params.index(name))
+            return Ref(name)
+        path = member_path(node)
+        if path is not None and path[0] != "this":
+            for scope in reversed(self.scopes):
+                if path[0] in scope.params or path[0] in scope.strings:
+                    return Opaque()  # `req.body.event`, `payload.type`: runtime values
+            return Ref(path[0], path[1:])
+        return Opaque()
+
+    def _emit(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> None:
+        received = self._receiver(obj)
+        if received is None:
+            return
+        receiver, chain = received
+        event_node = args[0]
+        name = self._name_value(event_node)
+        emit = Emit(
+            name=name,
+            span=self.lines.span(event_node),
+            name_text=text(event_node),
+            call_span=self.lines.span(call),
+            receiver=receiver,
+            chain=chain,
+            method=method,
+            payload_texts=tuple(text(a) for a in args[1:]),
+            payload_spans=tuple(self.lines.span(a) for a in args[1:]),
+            function=self._enclosing_function_name(),
+            route=self.scopes[-1].route,
+        )
+        if isinstance(name, Param):
+            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=emit))
+        else:
+            self.emits.append(emit)
+
+    def _listen(self, call: Node, obj: Node | None, kind: ListenerKind, args: list[Node]) -> None:
+        received = self._receiver(obj)
+        if received is None:
+            return
+        receiver, chain = received
+        if any(step.name not in ("of", "sockets") for step in chain):
+            return
+        event_node = args[0]
+        name = self._name_value(event_node)
+        handler = args[1] if len(args) > 1 else None
+        if isinstance(name, Lit) and name.value in RESERVED_EVENTS:
+            if name.value in ("connection", "connect") and handler is not None:
+                self._bind_connection_socket(receiver, chain, handler)
+            return
+        listener = Listener(
+            name=name,
+            span=self.lines.span(event_node),
+            name_text=text(event_node),
+            call_span=self.lines.span(call),
+            receiver=Receiver(receiver.root, receiver.kind, _namespace_from_chain(chain) or receiver.namespace),
+            kind=kind,
+            handler_text=text(handler) if handler is not None else None,
+            function=self._enclosing_function_name(),
+        )
+        if isinstance(name, Param):
+            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=listener))
+        else:
+            self.listeners.append(listener)
+
+    def _bind_connection_socket(self, receiver: Receiver, chain: tuple[ChainStep, ...], handler: Node) -> None:
+        handler = unwrap(handler)
+        if handler.type not in FUNCTION_TYPES:
+            return
+        params = parameter_names(handler)
+        if not params or params[0] is None:
+            return
+        if receiver.kind == SocketKind.CLIENT_SOCKET:
+            return
+        namespace = _namespace_from_chain(chain) or receiver.namespace or (
+            "/" if receiver.kind == SocketKind.SERVER or receiver.kind is None else None
+        )
+        self.preset.setdefault(handler.id, {})[params[0]] = SocketBinding(
+            params[0], SocketKind.SERVER_SOCKET, namespace
+        )
+
+    def _hook_call(self, call: Node, hook: str, args: list[Node]) -> None:
+        event_node = args[0]
+        name = self._name_value(event_node)
+        listener = Listener(
+            name=name,
+            span=self.lines.span(event_node),
+            name_text=text(event_node),
+            call_span=self.lines.span(call),
+            receiver=None,
+            kind=ListenerKind.HOOK,
+            handler_text=text(args[1]) if len(args) > 1 else None,
+            function=self._enclosing_function_name(),
+            hook=hook,
+        )
+        if isinstance(name, Param):
+            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=listener))
+        else:
+            self.listeners.append(listener)
+
+    def _maybe_forwarded_call(self, call: Node, callee: Node, args: list[Node]) -> None:
+        path = member_path(callee)
+        if path is None or path[0] in ("this", "console", "require", "JSON", "Object", "Math", "Promise"):
+            return
+        if len(path) > 2 or not args or len(args) > 8:
+            return
+        values = tuple(self._name_value(a) for a in args)
+        if not any(isinstance(v, (Lit, Ref, Param)) for v in values):
+            return
+        self.calls.append(
+            Call(
+                callee=Ref(path[0], path[1:]),
+                args=values,
+                arg_spans=tuple(self.lines.span(a) for a in args),
+                call_span=self.lines.span(call),
+                arg_texts=tuple(text(a) for a in args),
+                function=self._enclosing_function_name(),
+            )
+        )
+
+    def _maybe_route(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> bool:
+        route_path = string_value(args[0])
+        if route_path is None or not route_path.startswith("/"):
+            return False
+        handler = unwrap(args[-1])
+        is_function = handler.type in FUNCTION_TYPES
+        uses_express = any(imp.specifier == "express" for imp in self.import_list)
+        if not is_function and not (uses_express and handler.type == "identifier"):
+            return False
+        receiver = member_path(obj)
+        if receiver is None or len(receiver) > 2:
+            return False
+        route = Route(
+            method=method.upper(),
+            path=route_path,
+            span=self.lines.span(call),
+            handler_span=self.lines.span(handler),
+            receiver=".".join(receiver),
+        )
+        self.routes.append(route)
+        if is_function:
+            self.route_of_function[handler.id] = route
+        return True
+
+
+def _require_specifier(value: Node) -> tuple[str, str] | None:
+    """`require("x")` → ("x", "*"); `require("x").y` → ("x", "y"); `require("x").default` → default."""
+    value = unwrap(value)
+    if value is None:
+        return None
+    if value.type == "member_expression":
+        inner = _require_specifier(value.child_by_field_name("object"))
+        if inner is not None and inner[1] == "*":
+            return inner[0], text(value.child_by_field_name("property"))
+        return None
+    if value.type != "call_expression":
+        return None
+    callee = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    if callee is None or text(callee) != "require" or args is None or not args.named_children:
+        return None
+    spec = string_value(args.named_children[0])
+    return (spec, "*") if spec is not None else None
+
+
+def _function_name(node: Node) -> str | None:
+    name = node.child_by_field_name("name")
+    if name is not None:
+        return text(name)
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+        return text(target) if target is not None and target.type == "identifier" else None
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return string_value(key) or text(key) if key is not None else None
+    if parent.type in ("assignment_expression",):
+        target = member_path(parent.child_by_field_name("left"))
+        return target[-1] if target else None
+    if parent.type == "export_statement":
+        return "default"
+    return None
+
+
+def _client_namespace(first_arg: Node | None) -> str | None:
+    value = string_value(first_arg)
+    if value is None:
+        return None
+    if value.startswith("/"):
+        return value
+    scheme, sep, rest = value.partition("://")
+    if sep:
+        _, slash, path = rest.partition("/")
+        return "/" + path.rstrip("/") if slash and path.strip("/") else "/"
+    return None
+
+
+def _namespace_from_chain(chain: tuple[ChainStep, ...]) -> str | None:
+    for step in chain:
+        if step.name == "of" and step.args:
+            arg = step.args[0]
+            if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"'`":
+                return arg[1:-1]
+    return None
+
+
+def _is_io_name(node: Node | None) -> bool:
+    node = unwrap(node)
+    return node is not None and node.type == "identifier" and looks_like_socket_name(text(node))

@@ -1,0 +1,72 @@
+"""On-disk cache of extracted facts, one file per workspace root.
+
+Keyed by (path, mtime, size) for a warm start that reads no unchanged file, with the content hash kept so
+that a touched-but-identical file is not re-parsed. Anything unexpected in the cache file (another
+version, a truncated write, a pickle from elsewhere) means an empty cache, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from socketlens import __version__
+from socketlens.config import Config
+from socketlens.extract import ExtractOptions
+from socketlens.model import FileFacts
+
+_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    mtime_ns: int
+    size: int
+    digest: str
+    facts: FileFacts | None  # None: the prefilter found nothing socket-related
+    tokens_checked: frozenset[bytes]
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("SOCKETLENS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "socketlens"
+
+
+class FactsCache:
+    def __init__(self, path: Path, stamp: str):
+        self.path = path
+        self.stamp = stamp
+        self.entries: dict[str, CacheEntry] = self._read()
+
+    @classmethod
+    def for_root(cls, root: Path, options: ExtractOptions, config: Config) -> "FactsCache":
+        key = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
+        # Extraction depends on the options (hook and map names): another configuration, another cache.
+        stamp = f"{__version__}/{_SCHEMA}/{options!r}/{config.max_file_size}"
+        return cls(cache_dir() / f"{key}.pickle", stamp)
+
+    def _read(self) -> dict[str, CacheEntry]:
+        try:
+            with open(self.path, "rb") as handle:
+                stamp, entries = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a missing or broken cache is an empty one
+            return {}
+        return entries if stamp == self.stamp and isinstance(entries, dict) else {}
+
+    def save(self, entries: dict[str, CacheEntry]) -> None:
+        self.entries = entries
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.stamp, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)  # atomic: a concurrent reader sees the old or the new cache
+        except OSError:
+            pass  # a read-only home must not break indexing

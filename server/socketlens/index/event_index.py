@@ -1,0 +1,463 @@
+"""The workspace's events: every declaration, emit and listener resolved to an event name.
+
+Built from per-file facts. Each file's sites are resolved on their own and remember which other files the
+resolution read (`deps`); replacing one file's facts re-resolves that file and its dependents only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from socketlens.config import Config
+from socketlens.extract.typescript import RESERVED_EVENTS, looks_like_socket_name
+from socketlens.index.resolve import Resolution
+from socketlens.index.scoping import classify, namespace_of, targeted_rooms
+from socketlens.model import (
+    Call,
+    Declaration,
+    Direction,
+    Emit,
+    FileFacts,
+    Forwarder,
+    Listener,
+    ListenerKind,
+    Lit,
+    Param,
+    Ref,
+    Scope,
+    Side,
+    SocketKind,
+    Span,
+)
+from socketlens.packages import Workspace
+
+SOCKET_PACKAGES = frozenset({"socket.io", "socket.io-client", "@nestjs/websockets", "@nestjs/platform-socket.io"})
+
+
+@dataclass(frozen=True)
+class DeclarationSite:
+    event: str
+    file: str
+    span: Span
+    direction: Direction | None
+    payload: str | None
+    doc: str | None
+    project: str
+    declaration: Declaration
+    literal: tuple[str, Lit] | None  # where the name is spelled, when not at the key itself
+
+
+@dataclass(frozen=True)
+class EmitSite:
+    event: str
+    file: str
+    span: Span  # the event-name expression (the wrapper's argument for a forwarded emit)
+    side: Side
+    scope: Scope
+    rooms: tuple[str, ...]
+    namespace: str | None
+    project: str
+    emit: Emit  # the emit call itself (inside the wrapper for a forwarded emit)
+    emit_file: str
+    via: Call | None = None
+    literal: tuple[str, Lit] | None = None
+
+
+@dataclass(frozen=True)
+class ListenerSite:
+    event: str
+    file: str
+    span: Span
+    side: Side
+    kind: ListenerKind
+    project: str
+    listener: Listener
+    listener_file: str
+    via: Call | None = None
+    literal: tuple[str, Lit] | None = None
+
+
+@dataclass(frozen=True)
+class DynamicSite:
+    file: str
+    span: Span
+    kind: str  # "emit" | "listen"
+    expression: str
+    side: Side
+
+
+@dataclass
+class EventEntry:
+    name: str
+    declarations: list[DeclarationSite] = field(default_factory=list)
+    emits: list[EmitSite] = field(default_factory=list)
+    listeners: list[ListenerSite] = field(default_factory=list)
+
+    @property
+    def direction(self) -> Direction | None:
+        for declaration in self.declarations:
+            if declaration.direction is not None:
+                return declaration.direction
+        return None
+
+    @property
+    def projects(self) -> set[str]:
+        return {s.project for s in (*self.declarations, *self.emits, *self.listeners)}
+
+
+@dataclass
+class _Resolved:
+    declarations: list[DeclarationSite]
+    emits: list[EmitSite]
+    listeners: list[ListenerSite]
+    dynamic: list[DynamicSite]
+    deps: set[str]
+
+
+def _sort_key(site) -> tuple:
+    return (site.file, site.span.start_line, site.span.start_col)
+
+
+class EventIndex:
+    """Per-file facts plus their resolution into events. Not thread-safe: the owner serialises updates."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        config: Config,
+        facts: dict[str, FileFacts] | None = None,
+        load: Callable[[str], FileFacts | None] | None = None,
+    ):
+        self.workspace = workspace
+        self.config = config
+        self.facts: dict[str, FileFacts] = dict(facts or {})
+        self._load = load  # extracts a file the prefilter skipped, when a name resolves into it
+        self._resolved: dict[str, _Resolved] = {}
+        self._events: dict[str, EventEntry] | None = None
+        self._learned_roles: dict[str, Direction] | None = None
+        self._namespaced_projects: set[str] | None = None
+
+    # -- updates ----------------------------------------------------------------------------------------
+
+    def update(self, facts: FileFacts) -> set[str]:
+        """Swap one file's facts; returns the files whose resolution was redone."""
+        self.facts[facts.path] = facts
+        return self._invalidate(facts.path)
+
+    def remove(self, rel: str) -> set[str]:
+        self.facts.pop(rel, None)
+        return self._invalidate(rel)
+
+    def _invalidate(self, rel: str) -> set[str]:
+        stale = {path for path, resolved in self._resolved.items() if rel in resolved.deps or path == rel}
+        for path in stale:
+            del self._resolved[path]
+        self._events = None
+        self._learned_roles = None
+        if self._namespaced_projects is not None and (
+            self.workspace.project_of(rel) not in self._namespaced_projects
+        ):
+            self._namespaced_projects = None
+            stale |= set(self._resolved)  # a first `io.of()` changes every server socket's namespace
+            self._resolved.clear()
+        return stale | {rel}
+
+    # -- lookups ----------------------------------------------------------------------------------------
+
+    def facts_of(self, rel: str) -> FileFacts | None:
+        facts = self.facts.get(rel)
+        if facts is None and self._load is not None and rel not in self.facts:
+            facts = self._load(rel)
+            if facts is not None:
+                self.facts[rel] = facts
+        return facts
+
+    def _resolution(self) -> Resolution:
+        return Resolution(self.facts_of, self.workspace.resolve_module)
+
+    @property
+    def events(self) -> dict[str, EventEntry]:
+        if self._events is None:
+            self._events = self._build_events()
+        return self._events
+
+    def dynamic_sites(self) -> list[DynamicSite]:
+        self.events  # noqa: B018 - resolves every file
+        sites = [d for resolved in self._resolved.values() for d in resolved.dynamic]
+        return sorted(sites, key=_sort_key)
+
+    def event(self, name: str) -> EventEntry | None:
+        return self.events.get(name)
+
+    def sites_in_file(self, rel: str) -> Iterator[DeclarationSite | EmitSite | ListenerSite]:
+        for entry in self.events.values():
+            for site in (*entry.declarations, *entry.emits, *entry.listeners):
+                if site.file == rel:
+                    yield site
+
+    def all_emits(self) -> Iterator[EmitSite]:
+        for entry in self.events.values():
+            yield from entry.emits
+
+    def all_listeners(self) -> Iterator[ListenerSite]:
+        for entry in self.events.values():
+            yield from entry.listeners
+
+    def all_declarations(self) -> Iterator[DeclarationSite]:
+        for entry in self.events.values():
+            yield from entry.declarations
+
+    def has_event_maps(self, project: str | None = None) -> bool:
+        return any(project is None or d.project == project for d in self.all_declarations())
+
+    # -- building ---------------------------------------------------------------------------------------
+
+    def _build_events(self) -> dict[str, EventEntry]:
+        entries: dict[str, EventEntry] = {}
+        for rel in list(self.facts):
+            resolved = self._resolved.get(rel)
+            if resolved is None:
+                resolved = self._resolve_file(rel)
+                self._resolved[rel] = resolved
+            for site in resolved.declarations:
+                entries.setdefault(site.event, EventEntry(site.event)).declarations.append(site)
+            for site in resolved.emits:
+                entries.setdefault(site.event, EventEntry(site.event)).emits.append(site)
+            for site in resolved.listeners:
+                entries.setdefault(site.event, EventEntry(site.event)).listeners.append(site)
+        for entry in entries.values():
+            entry.declarations.sort(key=_sort_key)
+            entry.emits.sort(key=_sort_key)
+            entry.listeners.sort(key=_sort_key)
+        return dict(sorted(entries.items()))
+
+    def _roles(self) -> dict[str, Direction]:
+        """Map names → direction learned from generics anywhere (`new Server<C2S, S2C>`)."""
+        if self._learned_roles is None:
+            roles: dict[str, Direction] = {}
+            for facts in self.facts.values():
+                for name, direction in facts.map_roles:
+                    roles.setdefault(name, direction)
+            self._learned_roles = roles
+        return self._learned_roles
+
+    def _uses_namespaces(self, project: str) -> bool:
+        """Whether any server code of the project uses `of(...)`. When none does, every server socket is
+        on the main namespace "/", even one received as a typed parameter."""
+        if self._namespaced_projects is None:
+            namespaced: set[str] = set()
+            for rel, facts in self.facts.items():
+                chains = [e.receiver for e in facts.emits] + [l.receiver for l in facts.listeners if l.receiver]
+                if any(b.kind == SocketKind.NAMESPACE for b in facts.sockets) or any(
+                    r.kind in (SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET) and r.namespace not in (None, "/")
+                    for r in chains
+                ) or any(step.name == "of" for e in facts.emits for step in e.chain):
+                    namespaced.add(self.workspace.project_of(rel))
+            self._namespaced_projects = namespaced
+        return project in self._namespaced_projects
+
+    def _resolve_file(self, rel: str) -> _Resolved:
+        facts = self.facts.get(rel)
+        result = _Resolved([], [], [], [], set())
+        if facts is None:
+            return result
+        resolution = self._resolution()
+        project = self.workspace.project_of(rel)
+        for declaration in facts.declarations:
+            named = resolution.event_name(rel, declaration.name)
+            if named is None or named[0] in RESERVED_EVENTS:
+                continue
+            direction = declaration.direction or self._roles().get(declaration.map_name)
+            literal = resolution.literal_location(rel, declaration.name) if isinstance(declaration.name, Ref) else None
+            result.declarations.append(
+                DeclarationSite(
+                    event=named[0],
+                    file=rel,
+                    span=declaration.span,
+                    direction=direction,
+                    payload=declaration.payload,
+                    doc=declaration.doc,
+                    project=project,
+                    declaration=declaration,
+                    literal=literal,
+                )
+            )
+        for emit in facts.emits:
+            self._add_emit(resolution, rel, project, emit, None, emit.name, emit.span, emit.name_text, rel, result)
+        for listener in facts.listeners:
+            self._add_listener(
+                resolution, rel, project, listener, None, listener.name, listener.span, listener.name_text, rel, result
+            )
+        for call in facts.calls:
+            self._expand_call(resolution, rel, project, call, result)
+        result.deps = resolution.deps - {rel}
+        return result
+
+    def _expand_call(self, resolution: Resolution, rel: str, project: str, call: Call, result: _Resolved) -> None:
+        found = resolution.forwarders(rel, call.callee)
+        if found is None:
+            return
+        origin, forwarders = found
+        for forwarder in forwarders:
+            if forwarder.param_index >= len(call.args):
+                continue
+            value = call.args[forwarder.param_index]
+            if isinstance(value, Param):
+                continue  # forwarded again: the outer function's call sites are the sites
+            span = call.arg_spans[forwarder.param_index]
+            text = call.arg_texts[forwarder.param_index] if call.arg_texts else ""
+            inner = forwarder.inner
+            if isinstance(inner, Emit):
+                self._add_emit(resolution, rel, project, inner, call, value, span, text, origin, result)
+            else:
+                self._add_listener(
+                    resolution, rel, project, inner, call, value, span, text, origin, result, forwarder
+                )
+
+    def _receiver_kind(self, resolution: Resolution, rel: str, root: str, kind: SocketKind | None, namespace):
+        if kind is not None:
+            return kind, namespace
+        if "." not in root and not root.endswith("()"):
+            binding = resolution.socket_binding(rel, root)
+            if binding is not None:
+                return binding.kind, binding.namespace
+        return None, namespace
+
+    def _side(self, rel: str, kind: SocketKind | None, root: str) -> Side | None:
+        if kind in (SocketKind.SERVER, SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET):
+            return Side.SERVER
+        if kind == SocketKind.CLIENT_SOCKET:
+            return Side.CLIENT
+        if not self._may_use_socketio(rel):
+            return None
+        facts = self.facts.get(rel)
+        if facts is not None:
+            modules = {module for _, module in facts.socket_imports}
+            if modules == {"socket.io"}:
+                return Side.SERVER
+            if modules == {"socket.io-client"}:
+                return Side.CLIENT
+        hint = self.workspace.side_hint(rel)
+        if hint is not None:
+            return Side(hint)
+        last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
+        return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
+
+    def _may_use_socketio(self, rel: str) -> bool:
+        """False when the file's package and its project declare no socket.io dependency at all."""
+        package = self.workspace.package_of(rel)
+        if package is None:
+            return True
+        if package.dependencies & SOCKET_PACKAGES:
+            return True
+        root_package = self.workspace.package_of(self.workspace.project_of(rel))
+        if root_package is not None and root_package.dependencies & SOCKET_PACKAGES:
+            return True
+        return False
+
+    def _add_emit(
+        self,
+        resolution: Resolution,
+        rel: str,
+        project: str,
+        emit: Emit,
+        via: Call | None,
+        value,
+        span: Span,
+        name_text: str,
+        emit_file: str,
+        result: _Resolved,
+    ) -> None:
+        receiver = emit.receiver
+        kind, namespace = self._receiver_kind(resolution, emit_file, receiver.root, receiver.kind, receiver.namespace)
+        if kind == SocketKind.NOT_SOCKET:
+            return
+        if kind is None and not looks_like_socket_name(receiver.root):
+            return  # an imported object that is not a socket: an SDK client, an EventEmitter
+        side = self._side(emit_file, kind, receiver.root)
+        if side is None:
+            return
+        named = resolution.event_name(rel, value)
+        if named is None:
+            result.dynamic.append(DynamicSite(rel, span, "emit", name_text, side))
+            return
+        if named[0] in RESERVED_EVENTS:
+            return
+        if kind is None and side == Side.CLIENT:
+            kind = SocketKind.CLIENT_SOCKET
+        scope = classify(kind, emit.chain, self.config.rooms)
+        rooms = tuple(room.text for room in targeted_rooms(emit.chain))
+        namespace = namespace_of(kind, namespace, emit.chain) if side == Side.SERVER else None
+        if namespace is None and side == Side.SERVER and not self._uses_namespaces(project):
+            namespace = "/"
+        result.emits.append(
+            EmitSite(
+                event=named[0],
+                file=rel,
+                span=span,
+                side=side,
+                scope=scope,
+                rooms=rooms,
+                namespace=namespace,
+                project=project,
+                emit=emit,
+                emit_file=emit_file,
+                via=via,
+                literal=resolution.literal_location(rel, value),
+            )
+        )
+
+    def _add_listener(
+        self,
+        resolution: Resolution,
+        rel: str,
+        project: str,
+        listener: Listener,
+        via: Call | None,
+        value,
+        span: Span,
+        name_text: str,
+        listener_file: str,
+        result: _Resolved,
+        forwarder: Forwarder | None = None,
+    ) -> None:
+        if listener.receiver is None:  # a hook call: the client side by construction
+            side: Side | None = Side.CLIENT
+        else:
+            receiver = listener.receiver
+            kind, _ = self._receiver_kind(resolution, listener_file, receiver.root, receiver.kind, receiver.namespace)
+            if kind == SocketKind.NOT_SOCKET:
+                return
+            if kind is None and not looks_like_socket_name(receiver.root):
+                return
+            side = self._side(listener_file, kind, receiver.root)
+        if side is None:
+            return
+        named = resolution.event_name(rel, value)
+        if named is None:
+            result.dynamic.append(DynamicSite(rel, span, "listen", name_text, side))
+            return
+        if named[0] in RESERVED_EVENTS:
+            return
+        kind_out = listener.kind
+        if forwarder is not None and forwarder.function.startswith("use"):
+            kind_out = ListenerKind.HOOK
+        result.listeners.append(
+            ListenerSite(
+                event=named[0],
+                file=rel,
+                span=span,
+                side=side,
+                kind=kind_out,
+                project=project,
+                listener=listener,
+                listener_file=listener_file,
+                via=via,
+                literal=resolution.literal_location(rel, value),
+            )
+        )
+
+
+def iter_sites(entry: EventEntry) -> Iterable[DeclarationSite | EmitSite | ListenerSite]:
+    return (*entry.declarations, *entry.emits, *entry.listeners)

@@ -1,0 +1,208 @@
+"""Cross-file name resolution: what an event-name expression or a receiver's root holds.
+
+Follows the file's own bindings, then its imports (ES imports, re-exports, CommonJS `require`) through the
+workspace's module resolution (relative paths, tsconfig `paths`, workspace packages). Every file consulted
+is recorded in `deps`, so that the index re-resolves exactly the files that depend on a changed one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from socketlens.model import (
+    BindingValue,
+    FileFacts,
+    Forwarder,
+    Lit,
+    NameValue,
+    ObjectValue,
+    Ref,
+    SocketBinding,
+)
+
+FactsLookup = Callable[[str], "FileFacts | None"]
+ModuleResolver = Callable[[str, str], "str | None"]
+
+_MAX_DEPTH = 16
+
+
+class Resolution:
+    """One resolution session for one file: remembers which other files it read."""
+
+    def __init__(self, facts_of: FactsLookup, resolve_module: ModuleResolver):
+        self.facts_of = facts_of
+        self.resolve_module = resolve_module
+        self.deps: set[str] = set()
+
+    def _facts(self, rel: str) -> FileFacts | None:
+        self.deps.add(rel)
+        return self.facts_of(rel)
+
+    # -- event names ------------------------------------------------------------------------------------
+
+    def event_name(self, rel: str, value: NameValue) -> tuple[str, Lit | None] | None:
+        """The event a name expression denotes, and the literal that spells it (for rename)."""
+        if isinstance(value, Lit):
+            return value.value, value
+        if isinstance(value, Ref):
+            found = self._ref(rel, value.name, value.path, 0, set())
+            if isinstance(found, Lit):
+                return found.value, found
+        return None
+
+    def literal_location(self, rel: str, value: NameValue) -> tuple[str, Lit] | None:
+        """Which file holds the literal a name resolves to: (file, literal)."""
+        if isinstance(value, Lit):
+            return rel, value
+        if isinstance(value, Ref):
+            found = self._ref_with_file(rel, value.name, value.path, 0, set())
+            if found is not None and isinstance(found[1], Lit):
+                return found[0], found[1]
+        return None
+
+    def _ref(self, rel: str, name: str, path: tuple[str, ...], depth: int, seen: set) -> BindingValue | None:
+        found = self._ref_with_file(rel, name, path, depth, seen)
+        return found[1] if found is not None else None
+
+    def _ref_with_file(
+        self, rel: str, name: str, path: tuple[str, ...], depth: int, seen: set
+    ) -> tuple[str, BindingValue] | None:
+        key = (rel, name, path)
+        if depth > _MAX_DEPTH or key in seen:
+            return None
+        seen.add(key)
+        facts = self._facts(rel)
+        if facts is None:
+            return None
+        value = facts.binding(name)
+        if value is not None:
+            return self._walk_path(rel, value, path, depth, seen)
+        for imp in facts.imports:
+            if imp.local != name:
+                continue
+            target = self.resolve_module(rel, imp.specifier)
+            if target is None:
+                return None
+            if imp.imported == "*":
+                if not path:
+                    return None
+                return self._export(target, path[0], path[1:], depth + 1, seen)
+            return self._export(target, imp.imported, path, depth + 1, seen)
+        return None
+
+    def _walk_path(
+        self, rel: str, value: BindingValue, path: tuple[str, ...], depth: int, seen: set
+    ) -> tuple[str, BindingValue] | None:
+        for index, key in enumerate(path):
+            if isinstance(value, Ref):
+                return self._ref_with_file(rel, value.name, value.path + path[index:], depth + 1, seen)
+            if not isinstance(value, ObjectValue):
+                return None
+            member = value.get(key)
+            if member is None:
+                return None
+            value = member
+        if isinstance(value, Ref):
+            return self._ref_with_file(rel, value.name, value.path, depth + 1, seen)
+        return rel, value
+
+    def _export(
+        self, rel: str, exported: str, path: tuple[str, ...], depth: int, seen: set
+    ) -> tuple[str, BindingValue] | None:
+        local = self.exported_local(rel, exported, depth, seen)
+        if local is None:
+            return None
+        target_rel, local_name = local
+        return self._ref_with_file(target_rel, local_name, path, depth + 1, seen)
+
+    def exported_local(
+        self, rel: str, exported: str, depth: int = 0, seen: set | None = None
+    ) -> tuple[str, str] | None:
+        """Which file and local name an export of `rel` is bound to, following re-exports."""
+        seen = set() if seen is None else seen
+        key = ("export", rel, exported)
+        if depth > _MAX_DEPTH or key in seen:
+            return None
+        seen.add(key)
+        facts = self._facts(rel)
+        if facts is None:
+            return None
+        for name, local in facts.exports:
+            if name == exported:
+                # The local may itself be an import being re-exported: `import { x } from "y"; export { x }`.
+                for imp in facts.imports:
+                    if imp.local == local and imp.imported != "*":
+                        target = self.resolve_module(rel, imp.specifier)
+                        return self.exported_local(target, imp.imported, depth + 1, seen) if target else None
+                return rel, local
+        for reexport in facts.reexports:
+            if reexport.exported == exported and reexport.imported not in ("*", "*ns"):
+                target = self.resolve_module(rel, reexport.specifier)
+                if target is not None:
+                    return self.exported_local(target, reexport.imported, depth + 1, seen)
+        if exported != "default":
+            for reexport in facts.reexports:
+                if reexport.exported == "*":
+                    target = self.resolve_module(rel, reexport.specifier)
+                    if target is not None:
+                        found = self.exported_local(target, exported, depth + 1, seen)
+                        if found is not None:
+                            return found
+        return None
+
+    # -- receivers and forwarders ----------------------------------------------------------------------
+
+    def imported_origin(self, rel: str, local: str) -> tuple[str, str] | None:
+        """(file, local name) that an imported identifier of `rel` is bound to."""
+        facts = self._facts(rel)
+        if facts is None:
+            return None
+        for imp in facts.imports:
+            if imp.local == local and imp.imported != "*":
+                target = self.resolve_module(rel, imp.specifier)
+                if target is None:
+                    return None
+                return self.exported_local(target, imp.imported)
+        return None
+
+    def socket_binding(self, rel: str, local: str) -> SocketBinding | None:
+        """The socket object an identifier of `rel` holds when it is imported from a module that binds it."""
+        origin = self.imported_origin(rel, local)
+        if origin is None:
+            return None
+        facts = self._facts(origin[0])
+        if facts is None:
+            return None
+        for binding in facts.sockets:
+            if binding.name == origin[1]:
+                return binding
+        return None
+
+    def forwarders(self, rel: str, callee: Ref) -> tuple[str, list[Forwarder]] | None:
+        """The forwarders a call's callee names: a local function, an imported one, `ns.fn` of a
+        namespace import. Returns the file that defines them."""
+        facts = self._facts(rel)
+        if facts is None:
+            return None
+        if not callee.path:
+            local = [f for f in facts.forwarders if f.function == callee.name]
+            if local and facts.binding(callee.name) is None:
+                return rel, local
+            origin = self.imported_origin(rel, callee.name)
+        elif len(callee.path) == 1:
+            origin = None
+            for imp in facts.imports:
+                if imp.local == callee.name and imp.imported == "*":
+                    target = self.resolve_module(rel, imp.specifier)
+                    origin = self.exported_local(target, callee.path[0]) if target else None
+            if origin is None:
+                return None
+        else:
+            return None
+        if origin is None:
+            return None
+        target_facts = self._facts(origin[0])
+        if target_facts is None:
+            return None
+        found = [f for f in target_facts.forwarders if f.function == origin[1]]
+        return (origin[0], found) if found else None

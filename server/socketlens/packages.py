@@ -1,0 +1,818 @@
+"""Packages, projects and module resolution: the repository layout that name resolution and pairing need.
+
+An event declared in `packages/shared` and emitted in `apps/api` is only linked when the import
+`@acme/shared` resolves to the shared file, and an emit in one example app must never pair with a
+listener of another: this module answers both questions from package.json / pnpm-workspace.yaml /
+tsconfig.json files alone (no node_modules, no TypeScript).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+# TypeScript's probing order for an extensionless specifier.
+PROBE_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".d.ts", ".js", ".jsx", ".mjs", ".cjs")
+_SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py")
+# `./x.js` in TypeScript ESM names `./x.ts`: the TS twins of each JS extension, tried before the JS file.
+_TS_TWINS = {
+    ".js": (".ts", ".tsx", ".d.ts"),
+    ".jsx": (".tsx",),
+    ".mjs": (".mts", ".d.mts"),
+    ".cjs": (".cts", ".d.cts"),
+}
+_OUTPUT_DIRS = ("dist", "build", "lib", "out")
+_OUTPUT_SUBDIRS = ("esm", "cjs", "mjs", "types", "es", "umd")
+_ENTRY_FALLBACKS = ("src/index.ts", "src/index.tsx", "index.ts", "index.tsx", "index.js")
+_CONDITION_ORDER = ("types", "typings", "import", "module", "default", "require", "node", "browser")
+_SKIP_GLOB_DIRS = frozenset({"node_modules", ".git", "dist", "build", ".next", ".turbo", "coverage"})
+_HALF_APP_NAMES = frozenset({"server", "client", "backend", "frontend", "api", "web"})
+
+SideHint = Literal["server", "client"]
+
+
+@dataclass(frozen=True)
+class Package:
+    dir: str  # relative to root, "" for the root itself
+    name: str | None
+    dependencies: frozenset[str]  # dependencies + devDependencies + peerDependencies names
+    workspace_globs: tuple[str, ...]  # package.json "workspaces" or pnpm-workspace.yaml "packages"
+    entry: str | None  # root-relative file a bare import of the package lands on
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small tolerant readers
+
+
+def read_jsonc(text: str) -> Any:
+    """JSON with // and /* */ comments and trailing commas, as tsconfig.json allows. Raises ValueError."""
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    if text.startswith("\ufeff"):
+        i = 1
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n:
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                if text[j] == '"':
+                    break
+                j += 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif ch == "/" and i + 1 < n and text[i + 1] == "/":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif ch == "/" and i + 1 < n and text[i + 1] == "*":
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            out.append(" ")
+        elif ch == ",":
+            # Drop the comma when the next meaningful character closes the container.
+            j = i + 1
+            while j < n:
+                if text[j] in " \t\r\n":
+                    j += 1
+                elif text.startswith("//", j):
+                    k = text.find("\n", j)
+                    j = n if k < 0 else k
+                elif text.startswith("/*", j):
+                    k = text.find("*/", j + 2)
+                    j = n if k < 0 else k + 2
+                else:
+                    break
+            if j < n and text[j] in "}]":
+                i += 1
+                continue
+            out.append(ch)
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return json.loads("".join(out))
+
+
+def _read_json_file(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            return read_jsonc(text)
+        except ValueError:
+            return None
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def read_pnpm_workspace(text: str) -> tuple[str, ...]:
+    """The `packages:` list of a pnpm-workspace.yaml (block or flow style); no YAML dependency needed."""
+    globs: list[str] = []
+    in_packages = False
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indented = line[0] in " \t"
+        stripped = line.strip()
+        if not indented and not stripped.startswith("-"):
+            in_packages = False
+            key, _, rest = stripped.partition(":")
+            if key.strip() == "packages":
+                rest = rest.strip()
+                if rest.startswith("["):
+                    inner = rest.strip("[]")
+                    globs.extend(_unquote(item) for item in inner.split(",") if item.strip())
+                else:
+                    in_packages = True
+            continue
+        if in_packages and stripped.startswith("-"):
+            item = _unquote(stripped[1:])
+            if item:
+                globs.append(item)
+    return tuple(globs)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Globs (npm / pnpm workspace patterns: `*` within a segment, `**` across segments, `!` to exclude)
+
+
+def _glob_segments(pattern: str) -> list[str]:
+    pattern = pattern.strip().replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.rstrip("/")
+    if pattern.endswith("/package.json"):
+        pattern = pattern[: -len("/package.json")]
+    return [seg for seg in pattern.split("/") if seg and seg != "."]
+
+
+def _match_segments(pattern: list[str], path: list[str]) -> bool:
+    if not pattern:
+        return not path
+    head = pattern[0]
+    if head == "**":
+        return any(_match_segments(pattern[1:], path[i:]) for i in range(len(path) + 1))
+    if not path:
+        return False
+    return fnmatch.fnmatchcase(path[0], head) and _match_segments(pattern[1:], path[1:])
+
+
+def workspace_globs_match(globs: Iterable[str], rel_dir: str) -> bool:
+    """Whether a package directory (relative to the workspace root) is a member of the workspace."""
+    path = [seg for seg in rel_dir.split("/") if seg]
+    matched = False
+    for glob in globs:
+        negated = glob.startswith("!")
+        segments = _glob_segments(glob[1:] if negated else glob)
+        if _match_segments(segments, path):
+            matched = not negated
+    return matched
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Helpers over root-relative "/" paths
+
+
+def _parent(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+def _ancestors(rel_dir: str) -> list[str]:
+    """`a/b/c` -> [`a/b/c`, `a/b`, `a`, ``]."""
+    out = []
+    current = rel_dir
+    while True:
+        out.append(current)
+        if not current:
+            return out
+        current = _parent(current)
+
+
+def _join(base: str, *parts: str) -> str | None:
+    """Normalized root-relative path, or None when it leaves the root."""
+    joined = posixpath.normpath(posixpath.join(base or ".", *parts))
+    if joined == ".":
+        return ""
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None
+    return joined
+
+
+def _strip_dot(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _is_source(rel: str) -> bool:
+    return rel.lower().endswith(_SOURCE_SUFFIXES)
+
+
+@dataclass
+class _TsConfig:
+    """The parts of a (merged) tsconfig that affect resolution, with root-relative bases."""
+
+    base_url: str | None = None  # root-relative directory
+    paths: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    paths_base: str | None = None  # directory the `paths` targets are relative to
+
+
+class Workspace:
+    """Everything about the repo layout that name resolution and pairing need."""
+
+    def __init__(self, root: Path, files: Iterable[str]) -> None:
+        self.root = Path(root).absolute()
+        self._root_str = str(self.root)
+        self.files: frozenset[str] = frozenset(f.replace("\\", "/") for f in files)
+        self._exists_cache: dict[str, bool] = {}
+        self._isdir_cache: dict[str, bool] = {}
+        self._package_json: dict[str, dict[str, Any]] = {}
+        self._package_of_dir: dict[str, Package | None] = {}
+        self._project_cache: dict[str, str] = {}
+        self._tsconfig_of_dir: dict[str, _TsConfig | None] = {}
+        self._tsconfig_files: dict[str, _TsConfig] = {}
+        self._resolve_cache: dict[tuple[str, str], str | None] = {}
+
+        candidate_dirs: set[str] = {""}
+        for rel in self.files:
+            directory = _parent(rel)
+            while directory not in candidate_dirs:
+                candidate_dirs.add(directory)
+                directory = _parent(directory)
+        self._dirs: frozenset[str] = frozenset(candidate_dirs)
+        self._packages: dict[str, Package] = {}
+        package_dirs = {d for d in candidate_dirs if self._isfile(self._j(d, "package.json"))}
+        # Directories declaring a workspace without being a package (pnpm-workspace.yaml alone).
+        package_dirs |= {d for d in candidate_dirs if self._isfile(self._j(d, "pnpm-workspace.yaml"))}
+        # Workspace members that hold no discovered file still resolve by name.
+        for directory in sorted(package_dirs):
+            for glob_dir in self._expand_globs(directory, self._workspace_globs_raw(directory)):
+                package_dirs.add(glob_dir)
+
+        for directory in sorted(package_dirs):
+            self._packages[directory] = self._make_package(directory)
+        self.packages: list[Package] = [self._packages[d] for d in sorted(self._packages)]
+        self._by_name: dict[str, list[Package]] = {}
+        for package in self.packages:
+            if package.name:
+                self._by_name.setdefault(package.name, []).append(package)
+
+    # -- filesystem --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _j(directory: str, name: str) -> str:
+        return f"{directory}/{name}" if directory else name
+
+    def _abs(self, rel: str) -> str:
+        return os.path.join(self._root_str, *rel.split("/")) if rel else self._root_str
+
+    def _isfile(self, rel: str) -> bool:
+        cached = self._exists_cache.get(rel)
+        if cached is None:
+            cached = rel in self.files or os.path.isfile(self._abs(rel))
+            self._exists_cache[rel] = cached
+        return cached
+
+    def _isdir(self, rel: str) -> bool:
+        cached = self._isdir_cache.get(rel)
+        if cached is None:
+            cached = os.path.isdir(self._abs(rel))
+            self._isdir_cache[rel] = cached
+        return cached
+
+    def _names_file(self, rel: str) -> bool:
+        """Whether a path given to package_of/project_of/side_hint is a file (else a directory)."""
+        if rel in self.files:
+            return True
+        if rel in self._dirs or rel in self._packages:
+            return False
+        return _is_source(rel) or rel.endswith((".json", ".yaml", ".toml"))
+
+    # -- packages ----------------------------------------------------------------------------------------
+
+    def _manifest(self, directory: str) -> dict[str, Any]:
+        cached = self._package_json.get(directory)
+        if cached is None:
+            data = _read_json_file(self._abs(self._j(directory, "package.json")))
+            cached = data if isinstance(data, dict) else {}
+            self._package_json[directory] = cached
+        return cached
+
+    def _workspace_globs_raw(self, directory: str) -> tuple[str, ...]:
+        manifest = self._manifest(directory)
+        workspaces = manifest.get("workspaces")
+        globs: list[str] = []
+        if isinstance(workspaces, dict):
+            workspaces = workspaces.get("packages")
+        if isinstance(workspaces, list):
+            globs.extend(g for g in workspaces if isinstance(g, str))
+        pnpm = self._abs(self._j(directory, "pnpm-workspace.yaml"))
+        if os.path.isfile(pnpm):
+            try:
+                with open(pnpm, encoding="utf-8-sig") as handle:
+                    globs.extend(read_pnpm_workspace(handle.read()))
+            except (OSError, UnicodeDecodeError):
+                pass
+        return tuple(dict.fromkeys(globs))
+
+    def _is_workspace_root(self, directory: str) -> bool:
+        if "workspaces" in self._manifest(directory):
+            return True
+        return self._isfile(self._j(directory, "pnpm-workspace.yaml"))
+
+    def _expand_globs(self, base: str, globs: tuple[str, ...], max_depth: int = 6) -> set[str]:
+        """Directories with a package.json matched by the positive workspace globs of `base`."""
+        found: set[str] = set()
+        for glob in globs:
+            if glob.startswith("!"):
+                continue
+            self._expand(base, _glob_segments(glob), found, max_depth)
+        return {d for d in found if workspace_globs_match(globs, d[len(base) + 1 :] if base else d)}
+
+    def _expand(self, current: str, segments: list[str], found: set[str], depth: int) -> None:
+        if not segments:
+            if current and self._isfile(self._j(current, "package.json")):
+                found.add(current)
+            return
+        if depth <= 0:
+            return
+        head = segments[0]
+        if head == "**":
+            self._expand(current, segments[1:], found, depth)
+            for child in self._children(current):
+                self._expand(self._j(current, child), segments, found, depth - 1)
+            return
+        if not any(ch in head for ch in "*?["):
+            child = self._j(current, head)
+            if self._isdir(child):
+                self._expand(child, segments[1:], found, depth - 1)
+            return
+        for child in self._children(current):
+            if fnmatch.fnmatchcase(child, head):
+                self._expand(self._j(current, child), segments[1:], found, depth - 1)
+
+    def _children(self, rel_dir: str) -> list[str]:
+        try:
+            with os.scandir(self._abs(rel_dir)) as it:
+                return sorted(
+                    e.name for e in it if e.name not in _SKIP_GLOB_DIRS and not e.name.startswith(".") and e.is_dir()
+                )
+        except OSError:
+            return []
+
+    def _make_package(self, directory: str) -> Package:
+        manifest = self._manifest(directory)
+        name = manifest.get("name")
+        deps: set[str] = set()
+        for key in ("dependencies", "devDependencies", "peerDependencies"):
+            value = manifest.get(key)
+            if isinstance(value, dict):
+                deps.update(str(k) for k in value)
+        return Package(
+            dir=directory,
+            name=name if isinstance(name, str) and name else None,
+            dependencies=frozenset(deps),
+            workspace_globs=self._workspace_globs_raw(directory),
+            entry=self._entry_of(directory, manifest),
+        )
+
+    def _entry_of(self, directory: str, manifest: dict[str, Any]) -> str | None:
+        candidates: list[str] = []
+        for key in ("types", "typings"):
+            if isinstance(manifest.get(key), str):
+                candidates.append(manifest[key])
+        exports = manifest.get("exports")
+        target = _exports_target(exports, ".")
+        if target:
+            candidates.append(target)
+        for key in ("main", "module"):
+            if isinstance(manifest.get(key), str):
+                candidates.append(manifest[key])
+        candidates.extend(_ENTRY_FALLBACKS)
+        return self._first_target(directory, candidates)
+
+    def _first_target(self, directory: str, candidates: list[str]) -> str | None:
+        """First candidate that lands on a discovered file (directly or via dist -> src), then on disk."""
+        for only_discovered in (True, False):
+            for candidate in candidates:
+                rel = _join(directory, _strip_dot(candidate))
+                if rel is None:
+                    continue
+                hit = self._probe(rel, only_discovered)
+                if hit is None:
+                    for mapped in _output_to_source(directory, rel):
+                        hit = self._probe(mapped, only_discovered)
+                        if hit is not None:
+                            break
+                if hit is not None:
+                    return hit
+        return None
+
+    def package_of(self, rel: str) -> Package | None:
+        """Nearest enclosing package of a file (or directory)."""
+        directory = _parent(rel) if self._names_file(rel) else rel
+        if directory in self._package_of_dir:
+            return self._package_of_dir[directory]
+        result = None
+        for ancestor in _ancestors(directory):
+            package = self._packages.get(ancestor)
+            if package is not None:
+                result = package
+                break
+        self._package_of_dir[directory] = result
+        return result
+
+    # -- projects ----------------------------------------------------------------------------------------
+
+    def project_of(self, rel: str) -> str:
+        """Project key: emits and listeners pair up only inside one project."""
+        directory = _parent(rel) if self._names_file(rel) else rel
+        cached = self._project_cache.get(directory)
+        if cached is not None:
+            return cached
+        result = self._compute_project(directory)
+        self._project_cache[directory] = result
+        return result
+
+    def _compute_project(self, directory: str) -> str:
+        package = self.package_of(directory)
+        ancestors = _ancestors(directory)
+        package_dir = package.dir if package is not None else None
+        # 1. Nearest workspace root that lists the file's package.
+        for ancestor in ancestors:
+            if ancestor not in self._packages or not self._is_workspace_root(ancestor):
+                continue
+            if package_dir is None:
+                continue
+            if package_dir == ancestor:
+                return ancestor
+            if ancestor and not package_dir.startswith(ancestor + "/"):
+                continue
+            member = package_dir[len(ancestor) + 1 :] if ancestor else package_dir
+            if workspace_globs_match(self._packages[ancestor].workspace_globs, member):
+                return ancestor
+        # 2. Topmost package.json above the file; a workspace root that does not list this package is a
+        #    sibling project (the socket.io repo: root workspace of packages/*, examples/* outside it).
+        topmost = None
+        for ancestor in ancestors:
+            if not self._isfile(self._j(ancestor, "package.json")):
+                continue
+            if self._is_workspace_root(ancestor) and package_dir is not None and package_dir != ancestor:
+                continue
+            topmost = ancestor
+        if topmost is None:
+            return ""
+        # 3. examples/chat/server + examples/chat/client form one project.
+        if topmost and topmost.rsplit("/", 1)[-1].lower() in _HALF_APP_NAMES:
+            parent = _parent(topmost)
+            if not self._isfile(self._j(parent, "package.json")):
+                return parent
+        return topmost
+
+    # -- side hint ---------------------------------------------------------------------------------------
+
+    def side_hint(self, rel: str) -> SideHint | None:
+        """Last-resort side of a file from its package's dependencies, then from its location."""
+        package = self.package_of(rel)
+        if package is not None:
+            server = "socket.io" in package.dependencies
+            client = "socket.io-client" in package.dependencies
+            if server and not client:
+                return "server"
+            if client and not server:
+                return "client"
+        segments = [s.lower() for s in (_parent(rel) if self._names_file(rel) else rel).split("/") if s]
+        # API routes of Next.js-style apps run on the server wherever they are.
+        for first, second in zip(segments, segments[1:]):
+            if second == "api" and first in ("pages", "app"):
+                return "server"
+        # Otherwise the outermost telling segment (the app) decides over inner folder names.
+        for i, segment in enumerate(segments):
+            following = segments[i + 1] if i + 1 < len(segments) else None
+            if segment == "apps" and following in ("api", "server", "backend"):
+                return "server"
+            if segment == "apps" and following in ("web", "client", "frontend"):
+                return "client"
+            if segment in ("server", "backend", "api"):
+                return "server"
+            if segment in ("client", "frontend", "web", "app", "pages", "components"):
+                return "client"
+        return None
+
+    # -- module resolution -------------------------------------------------------------------------------
+
+    def resolve_module(self, from_rel: str, specifier: str) -> str | None:
+        """Root-relative path of the source file an import specifier names, or None."""
+        directory = _parent(from_rel)
+        key = (directory, specifier)
+        if key in self._resolve_cache:
+            return self._resolve_cache[key]
+        try:
+            result = self._resolve(directory, specifier)
+        except (OSError, ValueError):
+            result = None
+        self._resolve_cache[key] = result
+        return result
+
+    def _resolve(self, directory: str, specifier: str) -> str | None:
+        spec = specifier.strip()
+        for sep in ("?", "#"):
+            if sep in spec and not spec.startswith("#"):
+                spec = spec.split(sep, 1)[0]
+        if not spec or spec.startswith(("node:", "http:", "https:", "data:")) or spec.startswith("/"):
+            return None
+        if spec in (".", "..") or spec.startswith(("./", "../")):
+            rel = _join(directory, spec)
+            return None if rel is None else self._probe_both(rel)
+
+        tsconfig = self._tsconfig_for(directory)
+        if tsconfig is not None:
+            if tsconfig.paths:
+                hit = self._resolve_paths(tsconfig, spec)
+                if hit is not None:
+                    return hit
+            if tsconfig.base_url is not None:
+                rel = _join(tsconfig.base_url, spec)
+                if rel is not None:
+                    hit = self._probe_both(rel)
+                    if hit is not None:
+                        return hit
+
+        return self._resolve_package_name(directory, spec)
+
+    def _probe_both(self, rel: str) -> str | None:
+        return self._probe(rel, True) or self._probe(rel, False)
+
+    def _probe(self, rel: str, only_discovered: bool) -> str | None:
+        """The source file a path names: as written, its TS twin, with an extension, or its index."""
+        exists = (lambda p: p in self.files) if only_discovered else self._isfile
+        lowered = rel.lower()
+        for js_ext, twins in _TS_TWINS.items():
+            if lowered.endswith(js_ext):
+                stem = rel[: -len(js_ext)]
+                for twin in twins:
+                    if exists(stem + twin):
+                        return stem + twin
+        if rel and _is_source(rel) and exists(rel):
+            return rel
+        for ext in PROBE_EXTENSIONS:
+            if exists(rel + ext):
+                return rel + ext
+        for ext in PROBE_EXTENSIONS:
+            candidate = self._j(rel, "index" + ext)
+            if exists(candidate):
+                return candidate
+        if not only_discovered and rel in self._packages and rel != "":
+            entry = self._packages[rel].entry
+            if entry is not None and entry != rel:
+                return entry
+        return None
+
+    def _resolve_paths(self, tsconfig: _TsConfig, spec: str) -> str | None:
+        """TypeScript `paths`: exact keys first, then the pattern with the longest prefix before `*`."""
+        best: tuple[int, str, tuple[str, ...]] | None = None
+        for pattern, targets in tsconfig.paths:
+            if "*" not in pattern:
+                if pattern == spec:
+                    best = (10**9, "", targets)
+                    break
+                continue
+            prefix, _, suffix = pattern.partition("*")
+            if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), spec[len(prefix) : len(spec) - len(suffix)], targets)
+        if best is None:
+            return None
+        _, star, targets = best
+        base = tsconfig.paths_base or ""
+        for target in targets:
+            rel = _join(base, target.replace("*", star))
+            if rel is None:
+                continue
+            hit = self._probe_both(rel)
+            if hit is not None:
+                return hit
+        return None
+
+    def _resolve_package_name(self, directory: str, spec: str) -> str | None:
+        parts = spec.split("/")
+        name_len = 2 if spec.startswith("@") else 1
+        if len(parts) < name_len:
+            return None
+        name = "/".join(parts[:name_len])
+        subpath = "/".join(parts[name_len:])
+        package = self._pick_package(directory, name)
+        if package is None:
+            return None
+        if not subpath:
+            return package.entry
+        manifest = self._manifest(package.dir)
+        candidates: list[str] = []
+        target = _exports_target(manifest.get("exports"), "./" + subpath)
+        if target:
+            candidates.append(target)
+        candidates.append(subpath)
+        return self._first_target(package.dir, candidates)
+
+    def _pick_package(self, directory: str, name: str) -> Package | None:
+        """A workspace package by name; same-named example apps prefer the importer's own project."""
+        packages = self._by_name.get(name)
+        if not packages:
+            return None
+        if len(packages) == 1:
+            return packages[0]
+        project = self.project_of(directory)
+        here = directory.split("/") if directory else []
+
+        def closeness(package: Package) -> tuple[int, int, str]:
+            there = package.dir.split("/") if package.dir else []
+            common = 0
+            for a, b in zip(here, there):
+                if a != b:
+                    break
+                common += 1
+            return (0 if self.project_of(package.dir) == project else 1, -common, package.dir)
+
+        return min(packages, key=closeness)
+
+    # -- tsconfig ----------------------------------------------------------------------------------------
+
+    def _tsconfig_for(self, directory: str) -> _TsConfig | None:
+        if directory in self._tsconfig_of_dir:
+            return self._tsconfig_of_dir[directory]
+        result: _TsConfig | None = None
+        for ancestor in _ancestors(directory):
+            if ancestor in self._tsconfig_of_dir:
+                result = self._tsconfig_of_dir[ancestor]
+                break
+            found = None
+            for name in ("tsconfig.json", "jsconfig.json"):
+                candidate = self._j(ancestor, name)
+                if self._isfile(candidate):
+                    found = candidate
+                    break
+            if found is not None:
+                result = self._load_tsconfig(found, set())
+                if not result.paths and result.base_url is None:
+                    # Solution-style tsconfig (Vite templates): the options live in a referenced config.
+                    result = self._from_references(found) or result
+                self._tsconfig_of_dir[ancestor] = result
+                break
+        self._tsconfig_of_dir[directory] = result
+        return result
+
+    def _from_references(self, config_rel: str) -> _TsConfig | None:
+        data = _read_json_file(self._abs(config_rel))
+        if not isinstance(data, dict) or not isinstance(data.get("references"), list):
+            return None
+        base = _parent(config_rel)
+        for ref in data["references"]:
+            path = ref.get("path") if isinstance(ref, dict) else None
+            if not isinstance(path, str):
+                continue
+            rel = _join(base, path)
+            if rel is None:
+                continue
+            if not rel.endswith(".json"):
+                rel = self._j(rel, "tsconfig.json") if self._isdir(rel) else rel + ".json"
+            if self._isfile(rel):
+                loaded = self._load_tsconfig(rel, set())
+                if loaded.paths or loaded.base_url is not None:
+                    return loaded
+        return None
+
+    def _load_tsconfig(self, config_rel: str, seen: set[str]) -> _TsConfig:
+        """Merged compilerOptions.baseUrl/paths, following relative `extends` (string or array)."""
+        cached = self._tsconfig_files.get(config_rel)
+        if cached is not None:
+            return cached
+        seen = seen | {config_rel}
+        data = _read_json_file(self._abs(config_rel))
+        data = data if isinstance(data, dict) else {}
+        config_dir = _parent(config_rel)
+        merged = _TsConfig()
+        extends = data.get("extends")
+        for parent_spec in [extends] if isinstance(extends, str) else (extends if isinstance(extends, list) else []):
+            if not isinstance(parent_spec, str) or not parent_spec.startswith(("./", "../")):
+                continue  # package-name extends (@tsconfig/node18) never carry project paths
+            parent_rel = _join(config_dir, parent_spec)
+            if parent_rel is None:
+                continue
+            if not self._isfile(parent_rel) and self._isfile(parent_rel + ".json"):
+                parent_rel += ".json"
+            if parent_rel in seen or not self._isfile(parent_rel):
+                continue
+            parent = self._load_tsconfig(parent_rel, seen)
+            merged = _TsConfig(
+                base_url=parent.base_url if parent.base_url is not None else merged.base_url,
+                paths=parent.paths or merged.paths,
+                paths_base=parent.paths_base if parent.paths else merged.paths_base,
+            )
+        options = data.get("compilerOptions")
+        if isinstance(options, dict):
+            base_url = options.get("baseUrl")
+            if isinstance(base_url, str):
+                merged.base_url = _join(config_dir, _strip_dot(base_url) or ".")
+                if merged.paths and "paths" not in options:
+                    # An inherited `paths` follows the nearest baseUrl.
+                    merged.paths_base = merged.base_url
+            paths = options.get("paths")
+            if isinstance(paths, dict):
+                entries = []
+                for pattern, targets in paths.items():
+                    if isinstance(targets, str):
+                        targets = [targets]
+                    if isinstance(targets, list):
+                        entries.append((str(pattern), tuple(_strip_dot(t) for t in targets if isinstance(t, str))))
+                merged.paths = tuple(entries)
+                merged.paths_base = merged.base_url if merged.base_url is not None else config_dir
+        self._tsconfig_files[config_rel] = merged
+        return merged
+
+
+def _exports_target(exports: Any, subpath: str) -> str | None:
+    """The file an `exports` map gives for a subpath, preferring type and ESM conditions."""
+    if exports is None:
+        return None
+    if isinstance(exports, (str, list)) or (
+        isinstance(exports, dict) and not any(str(k).startswith(".") for k in exports)
+    ):
+        return _condition_target(exports) if subpath == "." else None
+    if not isinstance(exports, dict):
+        return None
+    if subpath in exports:
+        return _condition_target(exports[subpath])
+    for key, value in exports.items():
+        key = str(key)
+        if key.count("*") == 1:
+            prefix, _, suffix = key.partition("*")
+            if subpath.startswith(prefix) and subpath.endswith(suffix) and len(subpath) >= len(key) - 1:
+                star = subpath[len(prefix) : len(subpath) - len(suffix)]
+                target = _condition_target(value)
+                if target:
+                    return target.replace("*", star)
+    return None
+
+
+def _condition_target(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        for item in value:
+            target = _condition_target(item)
+            if target:
+                return target
+        return None
+    if isinstance(value, dict):
+        for condition in _CONDITION_ORDER:
+            if condition in value:
+                target = _condition_target(value[condition])
+                if target:
+                    return target
+        for item in value.values():
+            target = _condition_target(item)
+            if target:
+                return target
+    return None
+
+
+def _output_to_source(package_dir: str, rel: str) -> list[str]:
+    """`dist/index.js` -> `src/index` (and friends): where the compiled file's source most likely lives."""
+    inner = rel[len(package_dir) + 1 :] if package_dir else rel
+    parts = inner.split("/")
+    if len(parts) < 2 or parts[0] not in _OUTPUT_DIRS:
+        return []
+    rest = parts[1:]
+    if len(rest) > 1 and rest[0] in _OUTPUT_SUBDIRS:
+        rest = rest[1:]
+    stem = "/".join(rest)
+    for ext in (".d.mts", ".d.cts", ".d.ts", ".mjs", ".cjs", ".jsx", ".js"):
+        if stem.endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    out: list[str] = []
+    for candidate in ("src/" + stem, stem):
+        joined = _join(package_dir, candidate)
+        if joined is not None and joined not in out:
+            out.append(joined)
+    return out

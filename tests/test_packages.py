@@ -1,0 +1,286 @@
+"""Packages, projects and module resolution over small fake repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from socketlens.config import Config
+from socketlens.packages import Workspace, read_jsonc, read_pnpm_workspace, workspace_globs_match
+from socketlens.workspace import discover_files
+
+
+def write(root: Path, rel: str, content: str = "export {};\n") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+
+
+def pkg(root: Path, rel_dir: str, **manifest: object) -> None:
+    write(root, f"{rel_dir}/package.json" if rel_dir else "package.json", json.dumps(manifest))
+
+
+def workspace(root: Path) -> Workspace:
+    return Workspace(root, [f.rel for f in discover_files(root, Config())])
+
+
+def monorepo(root: Path) -> Workspace:
+    pkg(root, "", name="acme", private=True, workspaces=["apps/*", "packages/*"])
+    pkg(root, "apps/api", name="@acme/api", dependencies={"socket.io": "^4", "@acme/shared": "*"})
+    pkg(root, "apps/web", name="@acme/web", dependencies={"socket.io-client": "^4", "@acme/shared": "*"})
+    pkg(root, "packages/shared", name="@acme/shared", main="dist/index.js", types="dist/index.d.ts")
+    write(root, "apps/api/src/index.ts")
+    write(root, "apps/api/src/socket.ts")
+    write(root, "apps/web/src/App.tsx")
+    write(root, "apps/web/src/hooks/useSocketEvent.ts")
+    write(root, "packages/shared/src/index.ts")
+    write(root, "packages/shared/src/socket-events.ts")
+    return workspace(root)
+
+
+def test_readers() -> None:
+    assert read_jsonc('{\n // c\n "a": [1, 2,], /* x */ "b": "//not a comment",\n}') == {
+        "a": [1, 2],
+        "b": "//not a comment",
+    }
+    assert read_pnpm_workspace("packages:\n  - 'apps/*'\n  - \"packages/*\"\n  # c\n  - '!**/test/**'\nother: 1\n") == (
+        "apps/*",
+        "packages/*",
+        "!**/test/**",
+    )
+    assert read_pnpm_workspace("packages: [apps/*, 'libs/**']\n") == ("apps/*", "libs/**")
+    assert workspace_globs_match(["packages/*"], "packages/shared")
+    assert not workspace_globs_match(["packages/*"], "packages/shared/nested")
+    assert workspace_globs_match(["libs/**"], "libs/a/b")
+    assert not workspace_globs_match(["apps/*", "!apps/legacy"], "apps/legacy")
+
+
+def test_npm_workspaces_packages(tmp_path: Path) -> None:
+    ws = monorepo(tmp_path)
+    by_dir = {p.dir: p for p in ws.packages}
+    assert set(by_dir) == {"", "apps/api", "apps/web", "packages/shared"}
+    assert by_dir[""].workspace_globs == ("apps/*", "packages/*")
+    assert by_dir["apps/api"].name == "@acme/api"
+    assert "socket.io" in by_dir["apps/api"].dependencies
+    # dist/index.d.ts does not exist: the entry maps to the source.
+    assert by_dir["packages/shared"].entry == "packages/shared/src/index.ts"
+    assert ws.package_of("apps/api/src/socket.ts") == by_dir["apps/api"]
+    assert ws.package_of("apps/web/src/hooks/useSocketEvent.ts") == by_dir["apps/web"]
+
+
+def test_workspaces_object_form_and_pnpm(tmp_path: Path) -> None:
+    pkg(tmp_path, "", name="root", workspaces={"packages": ["libs/*"]})
+    pkg(tmp_path, "libs/a", name="a")
+    write(tmp_path, "libs/a/index.ts")
+    ws = workspace(tmp_path)
+    assert {p.dir: p for p in ws.packages}[""].workspace_globs == ("libs/*",)
+    assert ws.project_of("libs/a/index.ts") == ""
+
+    other = tmp_path / "pnpm"
+    pkg(other, "", name="root")
+    write(other, "pnpm-workspace.yaml", "packages:\n  - 'apps/*'\n  - 'packages/*'\n")
+    pkg(other, "apps/api", name="api", dependencies={"socket.io": "4"})
+    pkg(other, "packages/events", name="@x/events", exports={".": {"types": "./src/index.ts", "import": "./dist/index.mjs"}})
+    pkg(other, "packages/unused", name="@x/unused", main="index.js")  # member without discovered files
+    write(other, "packages/unused/index.js", "")
+    write(other, "packages/unused/.gitignore", "*.js\n")
+    write(other, "apps/api/src/main.ts")
+    write(other, "packages/events/src/index.ts")
+    ws = workspace(other)
+    by_dir = {p.dir: p for p in ws.packages}
+    assert by_dir[""].workspace_globs == ("apps/*", "packages/*")
+    assert by_dir["packages/events"].entry == "packages/events/src/index.ts"
+    assert by_dir["packages/unused"].entry == "packages/unused/index.js"
+    assert ws.project_of("apps/api/src/main.ts") == ""
+    assert ws.project_of("packages/events/src/index.ts") == ""
+    assert ws.resolve_module("apps/api/src/main.ts", "@x/events") == "packages/events/src/index.ts"
+
+
+def test_projects_of_conventional_monorepo(tmp_path: Path) -> None:
+    ws = monorepo(tmp_path)
+    assert ws.project_of("apps/api/src/socket.ts") == ""
+    assert ws.project_of("apps/web/src/App.tsx") == ""
+    assert ws.project_of("packages/shared/src/socket-events.ts") == ""
+
+
+def test_projects_of_independent_examples(tmp_path: Path) -> None:
+    # The socket.io repository shape: the root workspace lists packages/*, examples live outside it.
+    pkg(tmp_path, "", name="root", workspaces=["packages/*"])
+    pkg(tmp_path, "packages/core", name="core")
+    write(tmp_path, "packages/core/lib/index.ts")
+    pkg(tmp_path, "examples/a", name="example")
+    write(tmp_path, "examples/a/index.js")
+    write(tmp_path, "examples/a/public/main.js")
+    pkg(tmp_path, "examples/b", name="example")
+    write(tmp_path, "examples/b/src/server.ts")
+    pkg(tmp_path, "examples/c/server", name="c-server", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "examples/c/client", name="c-client", dependencies={"socket.io-client": "4"})
+    write(tmp_path, "examples/c/server/index.ts")
+    write(tmp_path, "examples/c/client/src/main.ts")
+    write(tmp_path, "examples/loose/app.js")  # no package.json of its own
+    ws = workspace(tmp_path)
+    assert ws.project_of("packages/core/lib/index.ts") == ""
+    assert ws.project_of("examples/a/index.js") == "examples/a"
+    assert ws.project_of("examples/a/public/main.js") == "examples/a"
+    assert ws.project_of("examples/b/src/server.ts") == "examples/b"
+    assert ws.project_of("examples/c/server/index.ts") == "examples/c"
+    assert ws.project_of("examples/c/client/src/main.ts") == "examples/c"
+    assert ws.project_of("examples/loose/app.js") == ""
+
+
+def test_projects_without_any_root_package(tmp_path: Path) -> None:
+    pkg(tmp_path, "examples/a", name="a")
+    pkg(tmp_path, "examples/a/src/lib", name="nested", type="module")  # topmost wins, not nearest
+    write(tmp_path, "examples/a/src/lib/x.ts")
+    pkg(tmp_path, "examples/b", name="b")
+    write(tmp_path, "examples/b/x.ts")
+    write(tmp_path, "scripts/tool.ts")
+    ws = workspace(tmp_path)
+    assert ws.project_of("examples/a/src/lib/x.ts") == "examples/a"
+    assert ws.project_of("examples/b/x.ts") == "examples/b"
+    assert ws.project_of("scripts/tool.ts") == ""
+    assert ws.package_of("examples/a/src/lib/x.ts").name == "nested"
+    assert ws.package_of("scripts/tool.ts") is None
+
+
+def test_side_hint(tmp_path: Path) -> None:
+    ws = monorepo(tmp_path)
+    assert ws.side_hint("apps/api/src/socket.ts") == "server"
+    assert ws.side_hint("apps/web/src/App.tsx") == "client"
+    assert ws.side_hint("packages/shared/src/index.ts") is None
+
+    other = tmp_path / "paths"
+    pkg(other, "", name="both", dependencies={"socket.io": "4", "socket.io-client": "4"})
+    for rel in ("backend/a.ts", "frontend/a.ts", "src/components/Chat.tsx", "pages/api/socket.ts",
+                "apps/api/x.ts", "apps/web/x.ts", "lib/util.ts", "server/src/app/x.ts"):
+        write(other, rel)
+    ws = workspace(other)
+    assert ws.side_hint("backend/a.ts") == "server"
+    assert ws.side_hint("frontend/a.ts") == "client"
+    assert ws.side_hint("src/components/Chat.tsx") == "client"
+    assert ws.side_hint("pages/api/socket.ts") == "server"
+    assert ws.side_hint("apps/api/x.ts") == "server"
+    assert ws.side_hint("apps/web/x.ts") == "client"
+    assert ws.side_hint("server/src/app/x.ts") == "server"
+    assert ws.side_hint("lib/util.ts") is None
+
+
+def test_resolve_relative(tmp_path: Path) -> None:
+    write(tmp_path, "src/a.ts")
+    write(tmp_path, "src/b.tsx")
+    write(tmp_path, "src/esm.ts")
+    write(tmp_path, "src/plain.js")
+    write(tmp_path, "src/events/index.ts")
+    write(tmp_path, "src/types.d.ts")
+    write(tmp_path, "src/style.css", "a{}")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("src/a.ts", "./b") == "src/b.tsx"
+    assert ws.resolve_module("src/a.ts", "./esm.js") == "src/esm.ts"  # TypeScript ESM convention
+    assert ws.resolve_module("src/a.ts", "./plain.js") == "src/plain.js"
+    assert ws.resolve_module("src/a.ts", "./events") == "src/events/index.ts"
+    assert ws.resolve_module("src/events/index.ts", "../a") == "src/a.ts"
+    assert ws.resolve_module("src/events/index.ts", "..") is None
+    assert ws.resolve_module("src/a.ts", "./types") == "src/types.d.ts"
+    assert ws.resolve_module("src/a.ts", "./style.css") is None
+    assert ws.resolve_module("src/a.ts", "./missing") is None
+    assert ws.resolve_module("src/a.ts", "../../outside") is None
+    assert ws.resolve_module("src/a.ts", "react") is None
+    # Cached answers stay the same.
+    assert ws.resolve_module("src/a.ts", "./b") == "src/b.tsx"
+
+
+def test_resolve_tsconfig_paths_with_extends(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "tsconfig.base.json",
+        """{
+  // shared options
+  "compilerOptions": {
+    "baseUrl": ".",
+    "paths": {
+      "@shared/*": ["packages/shared/src/*"],
+      "@events": ["packages/shared/src/socket-events.ts",],
+    },
+  },
+}""",
+    )
+    write(tmp_path, "apps/web/tsconfig.json", '{ "extends": "../../tsconfig.base", "compilerOptions": {"jsx": "react"} }')
+    write(
+        tmp_path,
+        "apps/api/tsconfig.json",
+        '{ "extends": ["@tsconfig/node18/tsconfig.json", "../../tsconfig.base.json"],'
+        ' "compilerOptions": { "baseUrl": "src", "paths": { "~/*": ["./*"] } } }',
+    )
+    write(tmp_path, "packages/shared/src/socket-events.ts")
+    write(tmp_path, "packages/shared/src/util/index.ts")
+    write(tmp_path, "apps/web/src/App.tsx")
+    write(tmp_path, "apps/api/src/lib/io.ts")
+    write(tmp_path, "apps/api/src/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("apps/web/src/App.tsx", "@events") == "packages/shared/src/socket-events.ts"
+    assert ws.resolve_module("apps/web/src/App.tsx", "@shared/socket-events") == "packages/shared/src/socket-events.ts"
+    assert ws.resolve_module("apps/web/src/App.tsx", "@shared/util") == "packages/shared/src/util/index.ts"
+    assert ws.resolve_module("apps/api/src/main.ts", "~/lib/io") == "apps/api/src/lib/io.ts"
+    assert ws.resolve_module("apps/api/src/main.ts", "lib/io") == "apps/api/src/lib/io.ts"  # baseUrl
+    assert ws.resolve_module("apps/api/src/main.ts", "@shared/nothing") is None
+
+
+def test_resolve_solution_style_tsconfig(tmp_path: Path) -> None:
+    write(tmp_path, "web/tsconfig.json", '{"files": [], "references": [{"path": "./tsconfig.app.json"}]}')
+    write(tmp_path, "web/tsconfig.app.json", '{"compilerOptions": {"paths": {"@/*": ["./src/*"]}}}')
+    write(tmp_path, "web/src/lib/socket.ts")
+    write(tmp_path, "web/src/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("web/src/main.ts", "@/lib/socket") == "web/src/lib/socket.ts"
+
+
+def test_resolve_workspace_package_names(tmp_path: Path) -> None:
+    ws = monorepo(tmp_path)
+    assert ws.resolve_module("apps/api/src/socket.ts", "@acme/shared") == "packages/shared/src/index.ts"
+    assert (
+        ws.resolve_module("apps/web/src/App.tsx", "@acme/shared/src/socket-events")
+        == "packages/shared/src/socket-events.ts"
+    )
+    assert ws.resolve_module("apps/web/src/App.tsx", "@acme/shared/nope") is None
+    assert ws.resolve_module("apps/web/src/App.tsx", "@acme/unknown") is None
+    assert ws.resolve_module("apps/web/src/App.tsx", "socket.io-client") is None
+
+
+def test_resolve_package_exports_subpath(tmp_path: Path) -> None:
+    pkg(tmp_path, "", workspaces=["packages/*"])
+    pkg(
+        tmp_path,
+        "packages/events",
+        name="events",
+        exports={".": "./dist/index.js", "./server": {"types": "./dist/server.d.ts"}, "./maps/*": "./src/maps/*.ts"},
+    )
+    write(tmp_path, "packages/events/src/index.ts")
+    write(tmp_path, "packages/events/src/server.ts")
+    write(tmp_path, "packages/events/src/maps/chat.ts")
+    write(tmp_path, "app/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("app/main.ts", "events") == "packages/events/src/index.ts"
+    assert ws.resolve_module("app/main.ts", "events/server") == "packages/events/src/server.ts"
+    assert ws.resolve_module("app/main.ts", "events/maps/chat") == "packages/events/src/maps/chat.ts"
+
+
+def test_same_package_name_prefers_own_project(tmp_path: Path) -> None:
+    for example in ("a", "b"):
+        pkg(tmp_path, f"examples/{example}/shared", name="shared", main="index.ts")
+        write(tmp_path, f"examples/{example}/shared/index.ts")
+        pkg(tmp_path, f"examples/{example}/server", name=f"{example}-server")
+        write(tmp_path, f"examples/{example}/server/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("examples/a/server/main.ts", "shared") == "examples/a/shared/index.ts"
+    assert ws.resolve_module("examples/b/server/main.ts", "shared") == "examples/b/shared/index.ts"
+
+
+def test_broken_manifests_do_not_raise(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", "{ not json")
+    write(tmp_path, "tsconfig.json", '{"extends": "./tsconfig.json", "compilerOptions": {"paths": 3}}')
+    write(tmp_path, "src/a.ts")
+    ws = workspace(tmp_path)
+    assert [p.dir for p in ws.packages] == [""]
+    assert ws.packages[0].name is None
+    assert ws.project_of("src/a.ts") == ""
+    assert ws.resolve_module("src/a.ts", "x") is None
