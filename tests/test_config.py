@@ -230,3 +230,10 @@ def test_merged_settings(tmp_path: Path) -> None:
     assert all(isinstance(p, ConfigProblem) for p in problems)
     # The original is untouched (frozen values).
     assert base.hooks == ("useSocketEvent",)
+
+
+def test_editor_only_settings_are_not_reported_as_unknown():
+    # The VS Code extension sends its own `server` and `trace` settings in the same section.
+    config, problems = Config().merged({"server": {"path": None}, "trace": {"server": "off"}, "hooks": ["useRealtime"]})
+    assert problems == []
+    assert config.hooks == ("useRealtime",)

@@ -126,7 +126,12 @@ class Config:
         if not isinstance(overrides, Mapping):
             problems.append(ConfigProblem(SETTINGS_SOURCE, "", "expected a table of settings"))
             return self, problems
-        return _apply(self, overrides, SETTINGS_SOURCE, problems), problems
+        # The editor's own settings (where to find the server, protocol tracing) share the section.
+        relevant = {k: v for k, v in overrides.items() if k not in EDITOR_ONLY_SETTINGS}
+        return _apply(self, relevant, SETTINGS_SOURCE, problems), problems
+
+
+EDITOR_ONLY_SETTINGS = frozenset({"server", "trace"})
 
 
 @dataclass(frozen=True)

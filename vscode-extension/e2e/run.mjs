@@ -199,17 +199,29 @@ async function runCommand(page, title, { timeout = 30000 } = {}) {
 }
 
 async function openFile(page, relPath) {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget .quick-input-box input");
-  await input.waitFor({ state: "visible", timeout: 10000 });
-  await input.fill(relPath);
-  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: path.basename(relPath) }).first();
-  await row.waitFor({ state: "visible", timeout: 15000 });
-  await page.keyboard.press("Enter");
-  await page
-    .locator(".tabs-container .tab.active", { hasText: path.basename(relPath) })
-    .waitFor({ state: "visible", timeout: 15000 });
-  await sleep(500);
+  const base = path.basename(relPath);
+  let lastError;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await page.keyboard.press("Escape");
+      await page.locator(".monaco-workbench .part.editor").click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget .quick-input-box input");
+      await input.waitFor({ state: "visible", timeout: 5000 });
+      await input.fill(attempt === 1 ? relPath : base);
+      const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: base }).first();
+      await row.waitFor({ state: "visible", timeout: 8000 });
+      await row.click();
+      await page.locator(".tabs-container .tab.active", { hasText: base }).waitFor({ state: "visible", timeout: 8000 });
+      await sleep(500);
+      return;
+    } catch (err) {
+      lastError = err;
+      say(`  openFile ${relPath}: attempt ${attempt} failed (${String(err.message).split("\n")[0]})`);
+      await screenshot(page, `open-${base}-attempt${attempt}`);
+    }
+  }
+  throw lastError;
 }
 
 async function gotoPosition(page, line, column) {
@@ -237,9 +249,15 @@ function findInFile(file, needle, offset = 0) {
 }
 
 async function quickInputStep(page, titleFragment, timeout = 15000) {
-  await page
-    .locator(".quick-input-widget .quick-input-title", { hasText: titleFragment })
-    .waitFor({ state: "visible", timeout });
+  const step = page.locator(".quick-input-widget .quick-input-title", { hasText: titleFragment });
+  const error = page.locator(".notification-toast", { hasText: /^socketlens: (could not|the language server)|failed/ }).first();
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await step.isVisible()) return;
+    if (await error.isVisible()) throw new Error(`error message: ${(await error.innerText()).replace(/\s+/g, " ").trim()}`);
+    await sleep(250);
+  }
+  throw new Error(`step "${titleFragment}" did not show within ${timeout} ms`);
 }
 
 async function answerInput(page, text) {
@@ -294,6 +312,7 @@ async function main() {
     "extensions.autoCheckUpdates": false,
     "update.mode": "none",
     "chat.disableAIFeatures": true,
+    "git.openRepositoryInParentFolders": "never",
     "editor.hover.delay": 300,
     "socketlens.trace.server": "messages",
   };
@@ -304,8 +323,12 @@ async function main() {
     settings["socketlens.server.path"] = mock;
   }
   if (serverMode === "none") settings["socketlens.server.path"] = "/nonexistent/socketlens";
-  fs.mkdirSync(path.join(dirs.userData, "User"), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  // code-server windows are "remote": machine(-overridable) settings such as socketlens.server.* are
+  // read from the Machine settings, not from the User settings.
+  for (const scope of ["User", "Machine"]) {
+    fs.mkdirSync(path.join(dirs.userData, scope), { recursive: true });
+    fs.writeFileSync(path.join(dirs.userData, scope, "settings.json"), JSON.stringify(settings, null, 2));
+  }
 
   const csEnv = {
     ...env,
@@ -421,8 +444,8 @@ async function main() {
         await page.keyboard.press("F12");
         const deadline = Date.now() + 20000;
         while (Date.now() < deadline) {
-          const tab = (await page.locator(".tabs-container .tab.active").innerText()).trim();
-          if (!tab.startsWith("leads.ts")) return `jumped to ${tab.split("\n")[0]} at ${await cursorStatus(page)}`;
+          const tab = (await page.locator(".tabs-container .tab.active").innerText()).replace(/\s+/g, "");
+          if (!tab.startsWith("leads.ts")) return `jumped to ${tab} at ${await cursorStatus(page)}`;
           if (await page.locator(".peekview-widget").isVisible()) {
             const refs = (await page.locator(".peekview-widget .monaco-list-row").allInnerTexts()).map((s) => s.replace(/\s+/g, " "));
             return `peek with ${refs.length} locations: ${refs.join(" | ")}`;
@@ -443,6 +466,26 @@ async function main() {
         const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "leadId" }).first();
         await hover.waitFor({ state: "visible", timeout: 20000 });
         return (await hover.innerText()).replace(/\s+/g, " ").slice(0, 160);
+      });
+
+      await check(page, "add-event-escape-cancels", async () => {
+        await page.keyboard.press("Escape");
+        await openFile(page, leadsRel);
+        await runCommand(page, "socketlens: Add WebSocket event");
+        await quickInputStep(page, "(1/", 20000);
+        await answerInput(page, "lead:cancelled");
+        await quickInputStep(page, "(2/");
+        await page.keyboard.press("Escape");
+        await sleep(1500);
+        let onDisk = "";
+        try {
+          onDisk = execFileSync("grep", ["-rl", "lead:cancelled", "."], { cwd: dirs.workspace, encoding: "utf8" }).trim();
+        } catch {
+          // grep exits 1: nothing found
+        }
+        if (onDisk) throw new Error(`written although cancelled: ${onDisk}`);
+        if (await page.locator(".quick-input-widget").isVisible()) throw new Error("quick input still open");
+        return "nothing written";
       });
 
       await check(page, "add-websocket-event", async () => {
@@ -470,17 +513,27 @@ async function main() {
         await answerPick(page, "POST /api/leads", "POST /api/leads");
         const fifth = await quickInputStep(page, "(5/", 3000).then(() => true, () => false);
         if (fifth) await answerPick(page, "LeadList", "LeadList");
-        const toast = page.locator(".notification-toast", { hasText: "lead:scored" }).first();
+        const toast = page.locator(".notification-toast", { hasText: /added "lead:scored"|not added|failed/ }).first();
         await toast.waitFor({ state: "visible", timeout: 30000 });
         const toastText = (await toast.innerText()).replace(/\s+/g, " ").trim();
         if (!/added "lead:scored"/.test(toastText)) throw new Error(toastText);
-        const written = execFileSync("grep", ["-rl", "lead:scored", "apps", "packages"], { cwd: dirs.workspace, encoding: "utf8" }).trim();
-        if (!written) throw new Error("no file on disk contains lead:scored");
-        return `${toastText.slice(0, 200)}; on disk: ${written.split("\n").join(", ")}`;
+        // workspace/applyEdit leaves open files modified but unsaved: look at disk and at the editor.
+        let onDisk = "";
+        try {
+          onDisk = execFileSync("grep", ["-rl", "lead:scored", "."], { cwd: dirs.workspace, encoding: "utf8" }).trim();
+        } catch {
+          // grep exits 1: nothing saved yet
+        }
+        const inEditor = await page.locator(".editor-group-container.active .view-lines", { hasText: "lead:scored" }).count();
+        const dirty = (await page.locator(".tabs-container .tab.dirty").allInnerTexts()).map((t) => t.replace(/\s+/g, ""));
+        if (!onDisk && inEditor === 0) throw new Error("lead:scored is neither on disk nor in the active editor");
+        return `${toastText.slice(0, 200)}; on disk: [${onDisk.split("\n").filter(Boolean).join(", ")}]; unsaved tabs: [${dirty.join(", ")}]; emit visible in editor: ${inEditor > 0}`;
       });
     }
 
     await check(page, "output-channel", async () => {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Escape");
       await runCommand(page, "socketlens: Show output");
       await page.locator(".output-view, .panel .monaco-editor", { hasText: /socketlens|probing|using/ }).first().waitFor({ timeout: 10000 });
       return "socketlens output shown";

@@ -20,12 +20,16 @@ if (!existsSync(path.join(repoRoot, "pyproject.toml"))) {
 const version = execFileSync(python, ["--version"], { encoding: "utf8" }).trim();
 console.log(`bundling socketlens with ${python} (${version}) into ${lib}`);
 rmSync(path.join(root, "server"), { recursive: true, force: true });
+// setuptools leaves build/ in the source tree; remove it afterwards unless it was already there.
+const buildDir = path.join(repoRoot, "build");
+const hadBuildDir = existsSync(buildDir);
 mkdirSync(lib, { recursive: true });
 execFileSync(
   python,
   ["-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "--target", lib, repoRoot],
   { cwd: root, stdio: "inherit" },
 );
+if (!hadBuildDir) rmSync(buildDir, { recursive: true, force: true });
 // Console scripts in lib/bin are useless (their shebang points at the build machine).
 rmSync(path.join(lib, "bin"), { recursive: true, force: true });
 writeFileSync(

@@ -122,7 +122,7 @@ export async function gatherAnswers(options: ScaffoldOptions): Promise<AddEventA
     value: s,
   }));
   const scopeItem = await pickOne(scopeItems, {
-    title: `${TITLE} (3/${totalSteps})`,
+    title: TITLE,
     placeholder: `Who receives "${name}"?`,
     step: 3,
     totalSteps,
@@ -155,7 +155,7 @@ export async function gatherAnswers(options: ScaffoldOptions): Promise<AddEventA
     }));
     const activeIndex = options.routes.findIndex((r) => r.containsPosition);
     const routeItem = await pickOne(routeItems, {
-      title: `${TITLE} (4/${totalSteps})`,
+      title: TITLE,
       placeholder: `Which API mutation emits "${name}"?`,
       step: 4,
       totalSteps,
@@ -188,7 +188,7 @@ export async function gatherAnswers(options: ScaffoldOptions): Promise<AddEventA
       ...options.consumers.map((c) => ({ label: c.label, description: c.file, value: c.file })),
     ];
     const consumerItem = await pickOne(consumerItems, {
-      title: `${TITLE} (5/${totalSteps})`,
+      title: TITLE,
       placeholder: `Which component listens to "${name}"? (optional)`,
       step: 5,
       totalSteps,
