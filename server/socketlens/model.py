@@ -188,6 +188,7 @@ class ChainStep:
     rooms: tuple[RoomArg, ...] = ()  # for to/in/except: each room, array elements flattened
     empty_array: bool = False  # called with `[]`
     maybe_empty: bool = False  # called with an array variable that may hold no room
+    value: str | None = None  # the first argument's string value when the file knows it (`of("/chat")`, `of(NS)`)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def extract_file(
 
             return extract_python(rel, data, digest, options)
     except RecursionError:
-        pass
+        return _with_problem(empty_facts(rel, language, digest), "too deeply nested to extract")
     except Exception as error:  # noqa: BLE001 - one bad file must never stop an index run
         facts = empty_facts(rel, language, digest)
         return _with_problem(facts, f"extraction failed: {type(error).__name__}: {error}")

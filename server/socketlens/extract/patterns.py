@@ -1,17 +1,784 @@
-"""Syntactic observations for rules that need the parse tree itself (React effects, cleanups...).
+"""Syntactic observations for rules that need the parse tree itself (React effects, cleanups, payload
+shapes, middleware bodies...).
 
-Filled in by the rule set; each finding is a `Finding` with a rule code. Pure, like every extractor."""
+Pure, like every extractor: the tree in, `Finding`s out. A finding is a fact, not a verdict: rules combine
+it with the index (is this receiver really a socket? is the event heard elsewhere?) before reporting.
+Byte offsets that a quick fix needs are carried in `data` as decimal strings.
+
+Finding codes (the rule that reads them in brackets):
+- `listener-leak`        `on(...)` in an effect whose cleanup does not remove it, or in a render body
+- `off-removes-all`      `off(event)` without a handler
+- `inline-off`           `off(event, () => ...)`
+- `listener-in-connect`  `on(...)` inside an `on("connect")` handler
+- `socket-per-component` a connection created inside a component, a hook or an effect
+- `reconnection-disabled`, `static-auth-token`   client options
+- `handshake-auth`       a `(socket, next)` middleware reading the handshake and rejecting with `next(err)`
+- `unscoped-operation`   `socketsJoin/socketsLeave/disconnectSockets/fetchSockets` without `in()`/`to()`
+- `join-room`            `socket.join(x)` / `socketsJoin(x)`: a room target (unprefixed-room)
+- `payload-object`       an object-literal call argument after the first: its keys
+- `payload-record`       a call argument holding a whole database record (large-payload)
+- `type-shape`           an interface / object type alias: its keys (payload-mismatch)
+- `declared-payload`     an event-map member: its payload's type name or inline keys
+- `emit-context`         an `.emit(...)`: where `.to(room)` goes and which org/user ids are in scope
+- `module-layout`        where a module-level statement or import can be inserted
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
-from socketlens.extract.syntax import LineIndex, Node
-from socketlens.model import Finding
+from socketlens.extract.syntax import (
+    FUNCTION_TYPES,
+    LineIndex,
+    Node,
+    member_path,
+    parameter_names,
+    static_prefix,
+    string_value,
+    text,
+    unwrap,
+)
+from socketlens.model import Finding, SocketKind
 
 if TYPE_CHECKING:
     from socketlens.extract.typescript import _Extractor
 
+EFFECT_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect"})
+MEMO_HOOKS = frozenset({"useMemo", "useState", "useRef", "useCallback"})
+ON_METHODS = frozenset({"on", "once", "addListener"})
+OFF_METHODS = frozenset({"off", "removeListener"})
+UNSCOPED_OPERATIONS = frozenset({"socketsJoin", "socketsLeave", "disconnectSockets", "fetchSockets"})
+EMIT_METHODS = frozenset({"emit", "emitWithAck"})
+# ORM calls whose awaited result is a whole record (or a list of them).
+ORM_SINGLE = frozenset(
+    {
+        "create", "update", "upsert", "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow",
+        "findOne", "findById", "findByPk", "findOneBy", "findByIdAndUpdate", "findOneAndUpdate", "save",
+        "insert", "get",
+    }
+)
+ORM_MANY = frozenset({"findMany", "findAll", "find", "findBy", "createManyAndReturn", "select"})
+ORM_ROOTS = frozenset({"db", "prisma", "knex", "models", "orm", "repo", "repository", "em", "entityManager"})
+
 
 def find_patterns(root: Node, lines: LineIndex, extractor: "_Extractor") -> list[Finding]:
-    return []
+    return _Patterns(root, lines, extractor).run()
+
+
+def _data(**values: object) -> tuple[tuple[str, str], ...]:
+    return tuple((k, str(v)) for k, v in values.items() if v is not None)
+
+
+def _is_component_name(name: str | None) -> bool:
+    return bool(name) and name[0].isupper()
+
+
+def _is_hook_name(name: str | None) -> bool:
+    return bool(name) and name.startswith("use") and len(name) > 3 and name[3].isupper()
+
+
+class _Patterns:
+    def __init__(self, root: Node, lines: LineIndex, extractor: "_Extractor"):
+        from socketlens.extract.typescript import _function_name
+
+        self.root = root
+        self.lines = lines
+        self.x = extractor
+        self.function_name = _function_name
+        self.findings: list[Finding] = []
+        self.calls: list[Node] = []
+        self.types: list[Node] = []
+        self.declarators: list[Node] = []
+        self.functions: list[Node] = []
+        # Names declared anywhere in the file that hold something we know (file-wide: shadowing is rare).
+        self.local_kinds: dict[str, SocketKind] = {}
+        self.records: dict[tuple[int, str], str] = {}  # (function id or 0, name) -> "one" | "many"
+
+    # -- driver -------------------------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind == "call_expression":
+                self.calls.append(node)
+            elif kind in ("interface_declaration", "type_alias_declaration"):
+                self.types.append(node)
+            elif kind == "variable_declarator":
+                self.declarators.append(node)
+            elif kind in FUNCTION_TYPES:
+                self.functions.append(node)
+            stack.extend(reversed(node.named_children))
+        self._collect_declarators()
+        self._module_layout()
+        for node in self.calls:
+            self._call(node)
+        for node in self.types:
+            self._type_shape(node)
+        for function in self.functions:
+            self._handshake_middleware(function)
+        self._connections()
+        return self.findings
+
+    def _add(self, code: str, node_or_span, message: str = "", **data: object) -> None:
+        span = self.lines.span(node_or_span) if isinstance(node_or_span, Node) else node_or_span
+        self.findings.append(Finding(code, span, message, _data(**data)))
+
+    # -- names --------------------------------------------------------------------------------------------
+
+    def _collect_declarators(self) -> None:
+        for node in self.declarators:
+            name_node = node.child_by_field_name("name")
+            value = unwrap(node.child_by_field_name("value"))
+            if name_node is None or name_node.type != "identifier" or value is None:
+                continue
+            name = text(name_node)
+            kind = self.x._kind_of_expression(value)
+            if kind is not None:
+                self.local_kinds.setdefault(name, kind[0])
+            elif value.type == "new_expression":
+                self.local_kinds.setdefault(name, SocketKind.NOT_SOCKET)
+            record = self._record_value(value, self._function_of(node))
+            if record is not None:
+                self.records[(self._function_id(node), name)] = record
+
+    def _function_of(self, node: Node) -> Node | None:
+        parent = node.parent
+        while parent is not None and parent.type not in FUNCTION_TYPES:
+            parent = parent.parent
+        return parent
+
+    def _function_id(self, node: Node) -> int:
+        function = self._function_of(node)
+        return function.id if function is not None else 0
+
+    def _receiver(self, obj: Node | None) -> tuple[str, str] | None:
+        """(root text, kind or "") when `obj` may be a socket.io object; None when it is known not to be."""
+        if obj is None:
+            return None
+        head = obj
+        while head is not None and head.type in ("member_expression", "call_expression", "parenthesized_expression", "non_null_expression"):
+            inner = head.child_by_field_name("object") if head.type == "member_expression" else (
+                head.child_by_field_name("function") if head.type == "call_expression" else (head.named_children or [None])[0]
+            )
+            if inner is None:
+                break
+            head = inner
+        if head is not None and head.type == "identifier":
+            known = self.local_kinds.get(text(head))
+            if known == SocketKind.NOT_SOCKET and text(head) not in self.x.imports:
+                return None
+        received = self.x._receiver(obj)
+        if received is None:
+            return None
+        receiver, _ = received
+        kind = receiver.kind
+        if kind is None and "." not in receiver.root:
+            kind = self.local_kinds.get(receiver.root)
+        if kind == SocketKind.NOT_SOCKET:
+            return None
+        return receiver.root, kind.value if kind is not None else ""
+
+    def _event(self, node: Node | None) -> dict[str, str]:
+        """The event argument: its literal value, or its member path for a constant, and its text."""
+        out = {"event_text": text(node)}
+        value = string_value(node)
+        if value is not None:
+            out["event"] = value
+        else:
+            path = member_path(node)
+            if path is not None and path[0] != "this":
+                out["event_ref"] = ".".join(path)
+        return out
+
+    # -- calls --------------------------------------------------------------------------------------------
+
+    def _call(self, node: Node) -> None:
+        callee = unwrap(node.child_by_field_name("function"))
+        args_node = node.child_by_field_name("arguments")
+        if callee is None or args_node is None or args_node.type != "arguments":
+            return
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        if len(args) >= 2:
+            self._payload_args(args[1:])
+        if callee.type != "member_expression":
+            return
+        method = text(callee.child_by_field_name("property"))
+        obj = callee.child_by_field_name("object")
+        if method in ON_METHODS and args:
+            self._listener(node, obj, method, args)
+        elif method in OFF_METHODS and args:
+            self._off(node, obj, args)
+        elif method in EMIT_METHODS and args:
+            self._emit_context(node, obj)
+        elif method in UNSCOPED_OPERATIONS:
+            self._operation(node, obj, method, args)
+        elif method == "join" and len(args) == 1:
+            self._join(obj, args[0])
+
+    def _listener(self, call: Node, obj: Node, method: str, args: list[Node]) -> None:
+        received = self._receiver(obj)
+        if received is None:
+            return
+        root, kind = received
+        event = self._event(args[0])
+        handler = unwrap(args[1]) if len(args) > 1 else None
+        function = self._function_of(call)
+        if self._inside_connect_handler(call):
+            self._add("listener-in-connect", call, root=root, kind=kind, **event)
+        effect = self._enclosing_effect(call)
+        if effect is not None:
+            self._check_cleanup(call, obj, effect, event, handler, root, kind)
+            return
+        name = self.function_name(function) if function is not None else None
+        if function is not None and (_is_component_name(name) or _is_hook_name(name)) and not self._is_callback_of_hook(function):
+            self._add("listener-leak", call, root=root, kind=kind, reason="render", function=name, **event)
+
+    def _inside_connect_handler(self, call: Node) -> bool:
+        """Within the handler of a client's `on("connect", ...)` (not `once`): runs on every reconnect."""
+        function = self._function_of(call)
+        while function is not None:
+            outer_call = _call_of_argument(function)
+            if outer_call is not None:
+                callee = unwrap(outer_call.child_by_field_name("function"))
+                if callee is not None and callee.type == "member_expression":
+                    method = text(callee.child_by_field_name("property"))
+                    args = _arguments(outer_call)
+                    if method in ("on", "addListener") and args and string_value(args[0]) == "connect":
+                        return self._receiver(callee.child_by_field_name("object")) is not None
+            function = self._function_of(function)
+        return False
+
+    def _enclosing_effect(self, node: Node) -> Node | None:
+        """The nearest function that is the callback of a React effect, if any before a named function."""
+        function = self._function_of(node)
+        while function is not None:
+            if self._is_effect_callback(function):
+                return function
+            if self.function_name(function) is not None:
+                return None
+            function = self._function_of(function)
+        return None
+
+    def _is_effect_callback(self, function: Node) -> bool:
+        call = _call_of_argument(function)
+        if call is None:
+            return False
+        callee = member_path(call.child_by_field_name("function"))
+        args = _arguments(call)
+        return bool(callee) and callee[-1] in EFFECT_HOOKS and bool(args) and args[0] == function
+
+    def _is_callback_of_hook(self, function: Node) -> bool:
+        call = _call_of_argument(function)
+        if call is None:
+            return False
+        callee = member_path(call.child_by_field_name("function"))
+        return bool(callee) and (callee[-1] in EFFECT_HOOKS or callee[-1] in MEMO_HOOKS)
+
+    def _check_cleanup(self, call, obj, effect, event, handler, root, kind) -> None:
+        cleanup = self._cleanup_of(effect)
+        obj_text = text(obj)
+        handler_text = text(handler) if handler is not None else ""
+        if cleanup is not None:
+            for off_call in _calls_within(cleanup):
+                callee = unwrap(off_call.child_by_field_name("function"))
+                if callee is None or callee.type != "member_expression":
+                    continue
+                method = text(callee.child_by_field_name("property"))
+                target = text(callee.child_by_field_name("object"))
+                off_args = _arguments(off_call)
+                if target != obj_text:
+                    continue
+                if method == "removeAllListeners" and (not off_args or text(off_args[0]) == event["event_text"]):
+                    return
+                if method in ("disconnect", "close") and self._declared_within(root.split(".")[0], effect):
+                    return
+                if method in OFF_METHODS and off_args and text(off_args[0]) == event["event_text"]:
+                    if len(off_args) == 1:
+                        return  # removes all: judged by off-removes-all
+                    off_handler = unwrap(off_args[1])
+                    if text(off_handler) == handler_text or off_handler.type in FUNCTION_TYPES:
+                        return  # an inline handler there is judged by inline-off
+        body = effect.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            self._add("listener-leak", call, root=root, kind=kind, reason="effect", **event)
+            return
+        fix: dict[str, object] = {}
+        statement = _statement_of(call, body)
+        if statement is not None:
+            fix["statement_start"] = statement.start_byte
+            fix["indent"] = self._indent_of(statement)
+        if handler is not None:
+            fix["handler_start"], fix["handler_end"] = handler.start_byte, handler.end_byte
+            fix["handler_inline"] = "1" if handler.type in FUNCTION_TYPES else "0"
+        fix["off"] = f"{obj_text}.off"
+        if cleanup is None:
+            fix["cleanup"] = "none"
+            fix["body_end"] = body.end_byte - 1  # the closing brace
+            fix["body_indent"] = self._indent_of(effect.parent.parent) if effect.parent is not None and effect.parent.parent is not None else ""
+        elif cleanup.type in FUNCTION_TYPES:
+            cleanup_body = cleanup.child_by_field_name("body")
+            if cleanup_body is not None and cleanup_body.type == "statement_block":
+                fix["cleanup"] = "block"
+                fix["cleanup_insert"] = cleanup_body.start_byte + 1
+            elif cleanup_body is not None:
+                fix["cleanup"] = "expression"
+                fix["cleanup_start"], fix["cleanup_end"] = cleanup_body.start_byte, cleanup_body.end_byte
+        self._add("listener-leak", call, root=root, kind=kind, reason="effect", **event, **fix)
+
+    def _cleanup_of(self, effect: Node) -> Node | None:
+        body = effect.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return None
+        for statement in _statements_within(body):
+            if statement.type != "return_statement":
+                continue
+            value = unwrap(statement.named_children[0]) if statement.named_children else None
+            if value is None:
+                continue
+            if value.type in FUNCTION_TYPES:
+                return value
+            if value.type == "identifier":
+                for declarator in self.declarators:
+                    name = declarator.child_by_field_name("name")
+                    if name is not None and text(name) == text(value) and self._function_of(declarator) == effect:
+                        inner = unwrap(declarator.child_by_field_name("value"))
+                        if inner is not None and inner.type in FUNCTION_TYPES:
+                            return inner
+                for function in self.functions:
+                    if function.type == "function_declaration" and self.function_name(function) == text(value):
+                        return function
+            return value  # a cleanup we cannot read: trust it
+        return None
+
+    def _declared_within(self, name: str, function: Node) -> bool:
+        return any(
+            text(d.child_by_field_name("name")) == name and self._function_of(d) == function for d in self.declarators
+        )
+
+    def _indent_of(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        line_start = self.lines.line_starts[node.start_point[0]]
+        prefix = self.lines.data[line_start : node.start_byte]
+        return prefix[: len(prefix) - len(prefix.lstrip())].decode("utf-8", errors="replace")
+
+    def _off(self, call: Node, obj: Node, args: list[Node]) -> None:
+        received = self._receiver(obj)
+        if received is None:
+            return
+        root, kind = received
+        event = self._event(args[0])
+        function = self._function_of(call)
+        scope = self._enclosing_effect(call) or function
+        registered = self._registered_handlers(scope, text(obj), event["event_text"])
+        named = [h for h in registered if h.type == "identifier"]
+        handler_name = text(named[0]) if len(named) == 1 and len(registered) == 1 else None
+        owner = self._owner_name(call)
+        if len(args) == 1:
+            self._add(
+                "off-removes-all", call, root=root, kind=kind, function=owner,
+                registered_here="1" if registered else "0", handler=handler_name,
+                insert_at=args[0].end_byte, **event,
+            )
+        elif unwrap(args[1]).type in FUNCTION_TYPES:
+            handler = unwrap(args[1])
+            self._add(
+                "inline-off", call, root=root, kind=kind, function=owner, handler=handler_name,
+                handler_start=handler.start_byte, handler_end=handler.end_byte, **event,
+            )
+
+    def _owner_name(self, node: Node) -> str | None:
+        function = self._function_of(node)
+        while function is not None:
+            name = self.function_name(function)
+            if name:
+                return name
+            function = self._function_of(function)
+        return None
+
+    def _registered_handlers(self, scope: Node | None, obj_text: str, event_text: str) -> list[Node]:
+        """Handlers passed to `obj.on(event, h)` within the component/effect that also calls off."""
+        outer = scope
+        while outer is not None and self.function_name(outer) is None:
+            outer = self._function_of(outer)
+        search = outer or scope
+        if search is None:
+            return []
+        found = []
+        for call in _calls_within(search):
+            callee = unwrap(call.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                continue
+            if text(callee.child_by_field_name("property")) not in ON_METHODS:
+                continue
+            args = _arguments(call)
+            if text(callee.child_by_field_name("object")) == obj_text and len(args) > 1 and text(args[0]) == event_text:
+                found.append(unwrap(args[1]))
+        return found
+
+    def _operation(self, call: Node, obj: Node, method: str, args: list[Node]) -> None:
+        received = self.x._receiver(obj)
+        if received is None:
+            return
+        receiver, chain = received
+        if any(step.name in ("to", "in") for step in chain):
+            if method == "socketsJoin" and args:
+                self._join(obj, args[0])
+            return
+        kind = receiver.kind or self.local_kinds.get(receiver.root)
+        if kind in (SocketKind.NOT_SOCKET, SocketKind.CLIENT_SOCKET, SocketKind.SERVER_SOCKET):
+            return
+        self._add("unscoped-operation", call, root=receiver.root, kind=kind.value if kind else "", method=method)
+
+    def _join(self, obj: Node, room: Node) -> None:
+        received = self._receiver(obj)
+        if received is None:
+            return
+        root, kind = received
+        rooms = unwrap(room)
+        targets = [e for e in rooms.named_children if e.type != "comment"] if rooms.type == "array" else [rooms]
+        for target in targets:
+            prefix = static_prefix(target)
+            if prefix is None and target.type == "identifier":
+                prefix = self._local_prefix(text(target), target)
+            self._add("join-room", target, root=root, kind=kind, room=text(target), prefix=prefix)
+
+    def _local_prefix(self, name: str, near: Node) -> str | None:
+        function = self._function_of(near)
+        for declarator in self.declarators:
+            target = declarator.child_by_field_name("name")
+            if target is not None and text(target) == name and self._function_of(declarator) == function:
+                return static_prefix(declarator.child_by_field_name("value"))
+        return None
+
+    # -- payloads -----------------------------------------------------------------------------------------
+
+    def _payload_args(self, args: list[Node]) -> None:
+        for arg in args:
+            value = unwrap(arg)
+            if value.type == "object":
+                self._payload_object(value)
+            else:
+                record = self._record_value(value, self._function_of(value), allow_call=False)
+                if record is not None:
+                    self._add("payload-record", value, record=record, text=text(value))
+
+    def _payload_object(self, node: Node) -> None:
+        keys: list[tuple[str, str]] = []
+        function = self._function_of(node)
+        for prop in node.named_children:
+            if prop.type == "pair":
+                key = prop.child_by_field_name("key")
+                if key is None or key.type == "computed_property_name":
+                    keys.append(("computed", text(key)))
+                else:
+                    keys.append(("key", string_value(key) or text(key)))
+            elif prop.type == "shorthand_property_identifier":
+                keys.append(("key", text(prop)))
+                if self._lookup_record(text(prop), function) is not None:
+                    keys.append(("record", text(prop)))
+            elif prop.type == "method_definition":
+                keys.append(("key", text(prop.child_by_field_name("name"))))
+            elif prop.type == "spread_element":
+                inner = unwrap(prop.named_children[0]) if prop.named_children else None
+                keys.append(("spread", text(inner)))
+                if inner is not None and self._record_value(inner, function, allow_call=False) is not None:
+                    self._add("payload-record", prop, record="spread", text=text(inner))
+        self.findings.append(Finding("payload-object", self.lines.span(node), "", tuple(keys)))
+
+    def _record_value(self, node: Node | None, function: Node | None, allow_call: bool = True) -> str | None:
+        """"one"/"many" when `node` evaluates to a whole database record or a list of records."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "await_expression" and node.named_children and allow_call:
+            return _orm_call(unwrap(node.named_children[0]))
+        if node.type == "identifier":
+            return self._lookup_record(text(node), function)
+        if node.type == "array":
+            elements = [e for e in node.named_children if e.type != "comment"]
+            if elements and any(self._record_value(e, function, allow_call=False) for e in elements):
+                return "many"
+        return None
+
+    def _lookup_record(self, name: str, function: Node | None) -> str | None:
+        while True:
+            found = self.records.get((function.id if function is not None else 0, name))
+            if found is not None or function is None:
+                return found
+            function = self._function_of(function)
+
+    def _emit_context(self, call: Node, obj: Node) -> None:
+        """Where `.to(room)` would go, and the org/user ids the enclosing handlers have in scope."""
+        if self._receiver(obj) is None:
+            return
+        org = user = None
+        function = self._function_of(call)
+        while function is not None:
+            params = [p for p in parameter_names(function) if p]
+            names = set(params) | self._locals_of(function)
+            org = org or next((n for n in ("orgId", "organizationId", "tenantId") if n in names), None)
+            user = user or next((n for n in ("userId",) if n in names), None)
+            for param in params:
+                if param in ("req", "request") and len(params) >= 2:
+                    org, user = org or f"{param}.user.orgId", user or f"{param}.user.userId"
+                if param == "socket":
+                    org, user = org or "socket.data.orgId", user or "socket.data.userId"
+            function = self._function_of(function)
+        self._add("emit-context", call, insert_at=obj.end_byte, org=org, user=user)
+
+    def _locals_of(self, function: Node) -> set[str]:
+        names: set[str] = set()
+        for declarator in self.declarators:
+            if self._function_of(declarator) != function:
+                continue
+            target = declarator.child_by_field_name("name")
+            if target is None:
+                continue
+            if target.type == "identifier":
+                names.add(text(target))
+            elif target.type == "object_pattern":
+                names.update(text(p) for p in target.named_children if p.type == "shorthand_property_identifier_pattern")
+        return names
+
+    # -- types --------------------------------------------------------------------------------------------
+
+    def _type_shape(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        name = text(name_node)
+        body = node.child_by_field_name("body") if node.type == "interface_declaration" else unwrap(
+            node.child_by_field_name("value")
+        )
+        if body is None or body.type not in ("interface_body", "object_type"):
+            return
+        data: list[tuple[str, str]] = [("body_end", str(body.end_byte - 1))]
+        data.append(("member_indent", self._member_indent(body)))
+        for clause in node.named_children:
+            if clause.type == "extends_type_clause":
+                data.extend(("extends", text(t)) for t in clause.named_children)
+        data.extend(_object_type_keys(body))
+        self.findings.append(Finding("type-shape", self.lines.span(name_node), name, tuple(data)))
+        if self.x.options.is_map_name(name):
+            for member in body.named_children:
+                self._declared_payload(member)
+
+    def _member_indent(self, body: Node) -> str:
+        members = [m for m in body.named_children if m.type != "comment"]
+        return self._indent_of(members[0]) if members else "  "
+
+    def _declared_payload(self, member: Node) -> None:
+        if member.type not in ("property_signature", "method_signature"):
+            return
+        key = member.child_by_field_name("name")
+        if key is None:
+            return
+        key_node = key.named_children[0] if key.type == "computed_property_name" and key.named_children else key
+        params = member.child_by_field_name("parameters") if member.type == "method_signature" else None
+        if params is None:
+            annotation = member.child_by_field_name("type")
+            inner = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+            if inner is None or inner.type != "function_type":
+                return
+            params = inner.child_by_field_name("parameters")
+        real = [p for p in params.named_children if p.type != "comment"] if params is not None else []
+        if not real:
+            self._add("declared-payload", key_node, shape="none")
+            return
+        annotation = real[0].child_by_field_name("type")
+        type_node = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+        if type_node is None:
+            return
+        if type_node.type == "object_type":
+            keys = _object_type_keys(type_node)
+            self.findings.append(
+                Finding("declared-payload", self.lines.span(key_node), "", (("shape", "inline"), *keys))
+            )
+        elif type_node.type == "type_identifier":
+            self._add("declared-payload", key_node, shape="named", type=text(type_node))
+        else:
+            self._add("declared-payload", key_node, shape="other")
+
+    # -- servers and clients ------------------------------------------------------------------------------
+
+    def _handshake_middleware(self, function: Node) -> None:
+        """`(socket, next) => { ...socket.handshake.auth... next(new Error()) }`, wherever it is defined."""
+        params = parameter_names(function)
+        if len(params) < 2 or not params[1]:
+            return
+        next_name = params[1]
+        reads_handshake = rejects = False
+        stack = [function.child_by_field_name("body")]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                continue
+            if node.type == "member_expression":
+                path = member_path(node)
+                if path is not None and "handshake" in path[:-1]:
+                    after = path[path.index("handshake") + 1]
+                    reads_handshake = reads_handshake or after in ("auth", "headers", "query")
+            elif node.type == "call_expression":
+                callee = node.child_by_field_name("function")
+                if callee is not None and text(callee) == next_name and _arguments(node):
+                    rejects = True
+            stack.extend(node.named_children)
+        if reads_handshake and rejects:
+            self._add("handshake-auth", function)
+
+    def _connections(self) -> None:
+        for connection in self.x.connections:
+            node = self.root.descendant_for_byte_range(connection.span.start_byte, connection.span.end_byte)
+            while node is not None and (node.start_byte, node.end_byte) != (connection.span.start_byte, connection.span.end_byte):
+                node = node.parent
+            if node is None:
+                continue
+            where = self._component_context(node)
+            if where is not None:
+                self._add(
+                    "socket-per-component", node, where, constructor=connection.constructor,
+                    binding=connection.binding,
+                )
+            if connection.kind == SocketKind.SERVER:
+                statement = node
+                while statement.parent is not None and statement.parent.type not in ("program", "statement_block"):
+                    statement = statement.parent
+                self._add(
+                    "server-statement", node, binding=connection.binding, statement_end=statement.end_byte,
+                    indent=self._indent_of(statement),
+                )
+            if connection.kind == SocketKind.CLIENT_SOCKET:
+                self._client_options(node)
+
+    def _component_context(self, node: Node) -> str | None:
+        function = self._function_of(node)
+        in_effect = False
+        while function is not None:
+            if self._is_effect_callback(function):
+                in_effect = True
+            name = self.function_name(function)
+            if _is_component_name(name):
+                return f"the component {name}" if not in_effect else f"an effect of {name}"
+            if _is_hook_name(name):
+                return f"the hook {name}"
+            if name is not None and not self._is_callback_of_hook(function):
+                return None  # a plain function: a lazy module-level singleton getter, a factory
+            function = self._function_of(function)
+        return None
+
+    def _client_options(self, node: Node) -> None:
+        args = _arguments(node)
+        options = next((unwrap(a) for a in args if unwrap(a).type == "object"), None)
+        if options is None:
+            return
+        for prop in options.named_children:
+            if prop.type != "pair":
+                continue
+            key = string_value(prop.child_by_field_name("key")) or text(prop.child_by_field_name("key"))
+            value = unwrap(prop.child_by_field_name("value"))
+            if key == "reconnection" and value is not None and value.type == "false":
+                self._add("reconnection-disabled", prop)
+            elif key == "auth" and value is not None and value.type == "object":
+                keys = [text(p) if p.type == "shorthand_property_identifier" else text(p.child_by_field_name("key"))
+                        for p in value.named_children if p.type in ("pair", "shorthand_property_identifier")]
+                self._add("static-auth-token", prop, keys=",".join(keys), value=text(value))
+
+    def _module_layout(self) -> None:
+        imports_end = 0
+        jwt = None
+        for statement in self.root.named_children:
+            if statement.type == "import_statement":
+                imports_end = statement.end_byte
+        for local, imp in self.x.imports.items():
+            if imp.specifier == "jsonwebtoken":
+                jwt = local
+        self.findings.append(
+            Finding("module-layout", self.lines.span(self.root), "", _data(imports_end=imports_end, jwt=jwt))
+        )
+
+
+# -- tree helpers ---------------------------------------------------------------------------------------
+
+
+def _arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def _call_of_argument(node: Node) -> Node | None:
+    """The call that `node` is a direct argument of."""
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
+        parent = parent.parent
+    if parent is None or parent.type != "arguments":
+        return None
+    call = parent.parent
+    return call if call is not None and call.type == "call_expression" else None
+
+
+def _calls_within(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            yield current
+        stack.extend(current.named_children)
+
+
+def _statements_within(body: Node) -> Iterator[Node]:
+    """Statements of a function body, descending into blocks and ifs but not into nested functions."""
+    stack = list(reversed(body.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            continue
+        yield node
+        if node.type in ("statement_block", "if_statement", "else_clause", "try_statement", "catch_clause", "finally_clause"):
+            stack.extend(reversed(node.named_children))
+
+
+def _statement_of(node: Node, body: Node) -> Node | None:
+    """The statement directly inside `body` (or a nested block) that contains `node`."""
+    current = node
+    while current.parent is not None and current.parent.type not in ("statement_block",):
+        current = current.parent
+    return current if current.parent is not None else None
+
+
+def _orm_call(node: Node | None) -> str | None:
+    """`db.lead.create(...)`, `prisma.deal.findMany(...)`, `Lead.findById(id).lean()` → one/many."""
+    while node is not None and node.type == "call_expression":
+        callee = unwrap(node.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            return None
+        method = text(callee.child_by_field_name("property"))
+        path = member_path(callee.child_by_field_name("object"))
+        model_like = path is not None and (
+            path[0] in ORM_ROOTS or path[0].endswith(("Repository", "Repo", "Model")) or (len(path) == 1 and path[0][:1].isupper())
+        )
+        if model_like and method in ORM_MANY:
+            return "many"
+        if model_like and method in ORM_SINGLE:
+            return "one"
+        node = unwrap(callee.child_by_field_name("object"))
+    return None
+
+
+def _object_type_keys(body: Node) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    for member in body.named_children:
+        if member.type in ("property_signature", "method_signature"):
+            key = member.child_by_field_name("name")
+            if key is None or key.type == "computed_property_name":
+                keys.append(("index", "computed"))
+                continue
+            optional = any(not c.is_named and c.type == "?" for c in member.children)
+            keys.append(("optional" if optional else "key", string_value(key) or text(key)))
+        elif member.type == "index_signature":
+            keys.append(("index", "1"))
+    return keys

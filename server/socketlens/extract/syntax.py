@@ -115,27 +115,42 @@ def string_value(node: Node | None) -> str | None:
 def static_prefix(node: Node | None) -> str | None:
     """The text a string-building expression is known to start with: `org:` for `\\`org:${id}\\``,
     `"org:" + id`, or `"org:".concat(id)`. None when the start is not static."""
+    # Iterative: a long `a + b + c + ...` nests to the left deeper than Python's recursion limit.
     node = unwrap(node)
-    if node is None:
+    while node is not None:
+        if node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is None or text(operator) != "+":
+                return None
+            node = unwrap(node.child_by_field_name("left"))
+            continue
+        if node.type == "call_expression":  # "org:".concat(id)
+            callee = node.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                return None
+            if text(callee.child_by_field_name("property")) != "concat":
+                return None
+            node = unwrap(callee.child_by_field_name("object"))
+            continue
+        whole = string_value(node)
+        if whole is not None:
+            return whole
+        if node.type == "template_string":
+            return _template_head(node)
         return None
-    whole = string_value(node)
-    if whole is not None:
-        return whole
-    if node.type == "template_string":
-        parts = []
-        for child in node.named_children:
-            if child.type == "template_substitution":
-                break
-            if child.type == "string_fragment":
-                parts.append(text(child))
-            elif child.type == "escape_sequence":
-                parts.append(_unescape(text(child)))
-        return "".join(parts)
-    if node.type == "binary_expression":
-        operator = node.child_by_field_name("operator")
-        if operator is not None and text(operator) == "+":
-            return static_prefix(node.child_by_field_name("left"))
     return None
+
+
+def _template_head(node: Node) -> str:
+    parts = []
+    for child in node.named_children:
+        if child.type == "template_substitution":
+            break
+        if child.type == "string_fragment":
+            parts.append(text(child))
+        elif child.type == "escape_sequence":
+            parts.append(_unescape(text(child)))
+    return "".join(parts)
 
 
 def _unescape(seq: str) -> str:
@@ -145,23 +160,26 @@ def _unescape(seq: str) -> str:
 
 def member_path(node: Node | None) -> tuple[str, ...] | None:
     """`a.b.c` → ("a", "b", "c"); `a["b"]` → ("a", "b"); None for anything else."""
+    # Iterative: generated code chains members deeper than Python's recursion limit.
+    reversed_path: list[str] = []
     node = unwrap(node)
-    if node is None:
-        return None
-    if node.type in ("identifier", "this"):
-        return (text(node),)
-    if node.type == "member_expression":
-        obj = member_path(node.child_by_field_name("object"))
-        prop = node.child_by_field_name("property")
-        if obj is None or prop is None:
+    while node is not None:
+        if node.type in ("identifier", "this"):
+            reversed_path.append(text(node))
+            return tuple(reversed(reversed_path))
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            if prop is None:
+                return None
+            reversed_path.append(text(prop))
+        elif node.type == "subscript_expression":
+            key = string_value(node.child_by_field_name("index"))
+            if key is None:
+                return None
+            reversed_path.append(key)
+        else:
             return None
-        return obj + (text(prop),)
-    if node.type == "subscript_expression":
-        obj = member_path(node.child_by_field_name("object"))
-        key = string_value(node.child_by_field_name("index"))
-        if obj is None or key is None:
-            return None
-        return obj + (key,)
+        node = unwrap(node.child_by_field_name("object"))
     return None
 
 

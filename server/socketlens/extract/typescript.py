@@ -7,6 +7,7 @@ an imported call forwards to) is kept symbolic (`Ref`, `Receiver(kind=None)`, `C
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from socketlens.extract import patterns
 from socketlens.extract.syntax import (
@@ -42,6 +43,7 @@ from socketlens.model import (
     ObjectValue,
     Opaque,
     Param,
+    ParseProblem,
     Receiver,
     Ref,
     ReExport,
@@ -76,7 +78,9 @@ NON_SOCKET_MODULES = frozenset(
 )
 NON_SOCKET_GLOBALS = frozenset({"window", "document", "process", "$", "jQuery", "emitter", "bus", "events"})
 
-# Lifecycle events of socket.io and its Manager: never user events.
+# Lifecycle events socket.io emits itself: never user events. The Manager's other events (`ping`, `packet`,
+# `close`, `open`) are only excluded on the Manager (`socket.io.on(...)`, not indexed at all): on a socket
+# they are ordinary user events. The reconnect events were emitted on the socket too before socket.io v3.
 RESERVED_EVENTS = frozenset(
     {
         "connect",
@@ -92,9 +96,6 @@ RESERVED_EVENTS = frozenset(
         "reconnect_attempt",
         "reconnect_error",
         "reconnect_failed",
-        "ping",
-        "packet",
-        "close",
     }
 )
 
@@ -122,9 +123,14 @@ class ExtractOptions:
     client_to_server_maps: tuple[str, ...] = ("ClientToServerEvents",)
     inter_server_maps: tuple[str, ...] = ("InterServerEvents",)
     hooks: tuple[str, ...] = ("useSocketEvent",)
-    extra_maps: tuple[str, ...] = ()  # map names learned from generics elsewhere
+    # Maps of this file whose role a generic elsewhere names (`new Server<Up, Down>()` in another file):
+    # map name -> direction. The index learns them and the builder re-extracts the declaring file.
+    learned_maps: tuple[tuple[str, Direction], ...] = ()
 
     def direction_of(self, map_name: str) -> Direction | None:
+        for name, direction in self.learned_maps:
+            if name == map_name:
+                return direction
         if map_name in self.server_to_client_maps:
             return Direction.SERVER_TO_CLIENT
         if map_name in self.client_to_server_maps:
@@ -134,12 +140,18 @@ class ExtractOptions:
         return None
 
     def is_map_name(self, name: str) -> bool:
-        return (
-            self.direction_of(name) is not None
-            or name in self.extra_maps
-            or name.endswith("Events")
-            or name.endswith("EventMap")
-        )
+        """A configured or learned map, or one named like a socket event map (`ServerEvents`,
+        `SocketEventMap`): a bare `...Events` suffix is too common in UI code (`CalendarEvents`)."""
+        if self.direction_of(name) is not None:
+            return True
+        if not name.endswith(("Events", "EventMap")):
+            return False
+        lowered = name.lower()
+        return any(word in lowered for word in _SOCKET_MAP_WORDS)
+
+
+_SOCKET_MAP_WORDS = ("server", "client", "socket", "emit", "listen")
+_MAX_OBJECT_DEPTH = 32  # `as const` maps of event names are shallow; deeper objects are data, not names
 
 
 @dataclass
@@ -180,6 +192,8 @@ class _Extractor:
         self.routes: list[Route] = []
         self.connections: list[Connection] = []
         self.map_roles: dict[str, Direction] = {}
+        self.problems: list[ParseProblem] = []
+        self.other_types: dict[str, Node] = {}  # interfaces / type aliases not (yet) known as event maps
         self.scopes: list[_Scope] = []
         # Bindings a function gets from where it is passed: the socket of a `connection` callback.
         self.preset: dict[int, dict[str, SocketBinding]] = {}
@@ -194,7 +208,12 @@ class _Extractor:
         self.scopes.append(top)
         self._collect_module_level(root)
         self._walk(root)
-        findings = patterns.find_patterns(root, self.lines, self)
+        self._learned_local_maps()
+        try:
+            findings = patterns.find_patterns(root, self.lines, self)
+        except RecursionError:  # rule observations must never cost the file its facts
+            findings = []
+            self.problems.append(ParseProblem("too deeply nested for the rule observations"))
         return FileFacts(
             path=self.path,
             language=self.language,
@@ -218,6 +237,7 @@ class _Extractor:
             connections=tuple(self.connections),
             map_roles=tuple(self.map_roles.items()),
             findings=tuple(findings),
+            problems=tuple(self.problems),
             has_errors=root.has_error,
         )
 
@@ -426,9 +446,9 @@ class _Extractor:
         self.bindings[name] = ObjectValue(tuple(members))
         return name
 
-    def _binding_value(self, node: Node | None) -> BindingValue:
+    def _binding_value(self, node: Node | None, depth: int = 0) -> BindingValue:
         node = unwrap(node)
-        if node is None:
+        if node is None or depth > _MAX_OBJECT_DEPTH:
             return Opaque()
         value = string_value(node)
         if value is not None:
@@ -440,7 +460,8 @@ class _Extractor:
                     key = prop.child_by_field_name("key")
                     if key is None or key.type == "computed_property_name":
                         continue
-                    members.append((string_value(key) or text(key), self._binding_value(prop.child_by_field_name("value"))))
+                    value_node = prop.child_by_field_name("value")
+                    members.append((string_value(key) or text(key), self._binding_value(value_node, depth + 1)))
                 elif prop.type == "shorthand_property_identifier":
                     members.append((text(prop), Ref(text(prop))))
             return ObjectValue(tuple(members))
@@ -449,7 +470,7 @@ class _Extractor:
             callee = member_path(node.child_by_field_name("function"))
             args = node.child_by_field_name("arguments")
             if callee == ("Object", "freeze") and args is not None and args.named_children:
-                return self._binding_value(args.named_children[0])
+                return self._binding_value(args.named_children[0], depth + 1)
             return Opaque()
         path = member_path(node)
         if path is not None and path[0] != "this":
@@ -463,14 +484,24 @@ class _Extractor:
         if name_node is None:
             return
         map_name = text(name_node)
-        if not self.options.is_map_name(map_name):
-            return
+        if self.options.is_map_name(map_name):
+            self._map_members(node, map_name, self.options.direction_of(map_name))
+        else:
+            # A generic later in this file may name it: `new Server<Incoming, Outgoing>()`.
+            self.other_types.setdefault(map_name, node)
+
+    def _learned_local_maps(self) -> None:
+        for map_name, direction in self.map_roles.items():
+            node = self.other_types.get(map_name)
+            if node is not None:
+                self._map_members(node, map_name, direction)
+
+    def _map_members(self, node: Node, map_name: str, direction: Direction | None) -> None:
         body = node.child_by_field_name("body") if node.type == "interface_declaration" else unwrap(
             node.child_by_field_name("value")
         )
         if body is None or body.type not in ("interface_body", "object_type"):
             return
-        direction = self.options.direction_of(map_name)
         for member in body.named_children:
             if member.type not in ("property_signature", "method_signature"):
                 continue
@@ -482,7 +513,7 @@ class _Extractor:
                 event = self._name_value(inner) if inner is not None else Opaque()
                 key_node = inner or key
             else:
-                event = Lit(string_value(key) if key.type == "string" else text(key))
+                event = Lit(string_value(key) if key.type == "string" else text(key), self.lines.span(key))
                 key_node = key
             payload_node = None
             if member.type == "method_signature":
@@ -679,7 +710,7 @@ class _Extractor:
                 if prop == "of":
                     inner = self._kind_of_expression(callee.child_by_field_name("object"))
                     if inner is not None and inner[0] == SocketKind.SERVER or _is_io_name(callee.child_by_field_name("object")):
-                        return SocketKind.NAMESPACE, string_value(first)
+                        return SocketKind.NAMESPACE, self._static_string(first) if first is not None else None
         return None
 
     # -- calls --------------------------------------------------------------------------------------------
@@ -812,7 +843,7 @@ class _Extractor:
                 return ".".join(path), None, None
             base = self._lookup_socket(path[0])
             if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
-                return ".".join(path), SocketKind.NAMESPACE, None
+                return ".".join(path), SocketKind.NAMESPACE, base.namespace
             if base is not None and base.kind == SocketKind.CLIENT_SOCKET and path[1:] == ("io",):
                 return ".".join(path), SocketKind.NOT_SOCKET, None  # the Manager: only lifecycle events
             if base is not None and base.kind == SocketKind.NOT_SOCKET:
@@ -850,12 +881,28 @@ class _Extractor:
                     rooms.append(room)
         return ChainStep(
             name=name,
+            value=self._static_string(args[0]) if args else None,
             args=tuple(text(a) for a in args),
             arg_spans=tuple(self.lines.span(a) for a in args),
             rooms=tuple(rooms),
             empty_array=empty,
             maybe_empty=maybe_empty,
         )
+
+    def _static_string(self, node: Node) -> str | None:
+        """A string literal, or a `const` of this file holding one."""
+        node = unwrap(node)
+        value = string_value(node)
+        if value is not None or node is None or node.type != "identifier":
+            return value
+        name = text(node)
+        for scope in reversed(self.scopes):
+            if name in scope.strings:
+                return scope.strings[name].value
+            if name in scope.params:
+                return None
+        binding = self.bindings.get(name)
+        return binding.value if isinstance(binding, Lit) else None
 
     def _room_arg(self, node: Node) -> RoomArg:
         prefix = static_prefix(node)
@@ -869,7 +916,10 @@ class _Extractor:
                 return scope.room_prefixes[name]
             if name in scope.strings:
                 return scope.strings[name].value
-        return None
+            if name in scope.params:
+                return None
+        binding = self.bindings.get(name)  # a module-level `const ROOM = "lobby"`
+        return binding.value if isinstance(binding, Lit) else None
 
     def _maybe_array(self, node: Node) -> bool:
         """`io.to(rooms)` where `rooms` is, or is named like, a list: it may be empty at run time."""
@@ -946,7 +996,7 @@ class _Extractor:
             span=self.lines.span(event_node),
             name_text=text(event_node),
             call_span=self.lines.span(call),
-            receiver=Receiver(receiver.root, receiver.kind, _namespace_from_chain(chain) or receiver.namespace),
+            receiver=Receiver(receiver.root, receiver.kind, chain_namespace(chain) or receiver.namespace),
             kind=kind,
             handler_text=text(handler) if handler is not None else None,
             function=self._enclosing_function_name(),
@@ -965,7 +1015,7 @@ class _Extractor:
             return
         if receiver.kind == SocketKind.CLIENT_SOCKET:
             return
-        namespace = _namespace_from_chain(chain) or receiver.namespace or (
+        namespace = chain_namespace(chain) or receiver.namespace or (
             "/" if receiver.kind == SocketKind.SERVER or receiver.kind is None else None
         )
         self.preset.setdefault(handler.id, {})[params[0]] = SocketBinding(
@@ -1042,9 +1092,12 @@ def _require_specifier(value: Node) -> tuple[str, str] | None:
     if value is None:
         return None
     if value.type == "member_expression":
-        inner = _require_specifier(value.child_by_field_name("object"))
-        if inner is not None and inner[1] == "*":
-            return inner[0], text(value.child_by_field_name("property"))
+        inner = unwrap(value.child_by_field_name("object"))
+        if inner is None or inner.type != "call_expression":
+            return None  # not iterated further: `require("x").a.b` is not an import of a name
+        spec = _require_specifier(inner)
+        if spec is not None and spec[1] == "*":
+            return spec[0], text(value.child_by_field_name("property"))
         return None
     if value.type != "call_expression":
         return None
@@ -1092,12 +1145,11 @@ def _client_namespace(first_arg: Node | None) -> str | None:
     return None
 
 
-def _namespace_from_chain(chain: tuple[ChainStep, ...]) -> str | None:
+def chain_namespace(chain: Sequence[ChainStep]) -> str | None:
+    """The namespace an `of(...)` step of a receiver chain names, when its argument is a known string."""
     for step in chain:
-        if step.name == "of" and step.args:
-            arg = step.args[0]
-            if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"'`":
-                return arg[1:-1]
+        if step.name == "of":
+            return step.value
     return None
 
 

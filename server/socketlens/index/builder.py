@@ -1,9 +1,9 @@
 """Cold and warm index builds: discover files, prefilter, extract in parallel, cache by content hash.
 
 Most files of a product monorepo never touch a socket. A byte-level prefilter decides which files are
-parsed at all; the rest are parsed only if name resolution needs a constant from them. Extraction runs in
-worker processes on every core, and facts are cached on disk so that a warm start re-reads nothing that
-did not change (stat size and mtime first, then the content hash).
+parsed at all; the rest are parsed only if name resolution needs a constant from them (`load`). Extraction
+runs in worker processes on every core, and facts are cached on disk so that a warm start reads no file
+whose size and mtime did not change, and re-parses no file whose content hash did not change.
 """
 
 from __future__ import annotations
@@ -12,17 +12,23 @@ import concurrent.futures
 import multiprocessing
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from socketlens.config import Config
 from socketlens.extract import ExtractOptions, content_hash, extract_file
-from socketlens.index.cache import CacheEntry, FactsCache
+from socketlens.index.cache import CacheEntry, FactsCache, LearnedMaps
 from socketlens.index.event_index import EventIndex
 from socketlens.model import FileFacts
 from socketlens.packages import Workspace
-from socketlens.workspace import WorkspaceFile, discover_files, read_source
+from socketlens.workspace import (
+    WorkspaceFile,
+    discover_files,
+    language_of,
+    looks_minified_or_generated,
+    read_source,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -43,6 +49,7 @@ def extract_options(config: Config) -> ExtractOptions:
 def prefilter_tokens(config: Config, extra: Iterable[str] = ()) -> tuple[bytes, ...]:
     words = [*BASE_TOKENS, *(hook.encode() for hook in config.hooks)]
     words += [name.encode() for name in (*config.server_to_client_maps, *config.client_to_server_maps)]
+    words += [name.encode() for name in config.inter_server_maps]
     words += [name.encode() for name in extra]
     return tuple(dict.fromkeys(words))
 
@@ -53,6 +60,7 @@ class _Job:
     path: str
     language: str
     max_size: int
+    known_digest: str | None = None  # the cached content hash: the same bytes need no new parse
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,13 @@ class _Outcome:
     mtime_ns: int
     size: int
     digest: str | None  # None: unreadable now (deleted, binary, too big)
-    facts: FileFacts | None  # None: the prefilter kept it out
+    facts: FileFacts | None  # None: the prefilter kept it out, or `reused`
+    reused: bool = False  # same content hash as the cache: keep the cached facts
+
+
+def read_hook(path: Path, max_size: int) -> bytes | None:
+    """How a job reads a file; a seam for tests (a file deleted between discovery and reading)."""
+    return read_source(path, max_size)
 
 
 def _process(job: _Job, tokens: tuple[bytes, ...], options: ExtractOptions, force: bool) -> _Outcome:
@@ -69,44 +83,51 @@ def _process(job: _Job, tokens: tuple[bytes, ...], options: ExtractOptions, forc
         stat = os.stat(job.path)
     except OSError:
         return _Outcome(job.rel, 0, 0, None, None)
-    data = read_source(Path(job.path), job.max_size)
+    data = read_hook(Path(job.path), job.max_size)
     if data is None:
         return _Outcome(job.rel, stat.st_mtime_ns, stat.st_size, None, None)
     digest = content_hash(data)
-    if not force and not any(token in data for token in tokens):
+    if digest == job.known_digest:
+        return _Outcome(job.rel, stat.st_mtime_ns, stat.st_size, digest, None, reused=True)
+    skip = looks_minified_or_generated(job.rel, data) or (not force and not any(t in data for t in tokens))
+    if skip:
         return _Outcome(job.rel, stat.st_mtime_ns, stat.st_size, digest, None)
-    return _Outcome(job.rel, stat.st_mtime_ns, stat.st_size, digest, extract_file(job.rel, data, job.language, options, digest))
+    facts = extract_file(job.rel, data, job.language, options, digest)
+    return _Outcome(job.rel, stat.st_mtime_ns, stat.st_size, digest, facts)
 
 
-def _process_chunk(jobs: list[_Job], tokens: tuple[bytes, ...], options: ExtractOptions, force: bool) -> list[_Outcome]:
-    return [_process(job, tokens, options, force) for job in jobs]
+def _process_chunk(jobs: list[_Job], tokens: tuple[bytes, ...], options: ExtractOptions) -> list[_Outcome]:
+    return [_process(job, tokens, options, False) for job in jobs]
 
 
 def _run_jobs(
-    jobs: list[_Job], tokens: tuple[bytes, ...], options: ExtractOptions, force: bool, progress: Progress | None, jobs_count: int | None
+    jobs: list[_Job],
+    tokens: tuple[bytes, ...],
+    options: ExtractOptions,
+    progress: Progress | None,
+    workers: int | None,
 ) -> list[_Outcome]:
-    outcomes: list[_Outcome] = []
     total = len(jobs)
-    workers = jobs_count or os.cpu_count() or 1
+    workers = workers or os.cpu_count() or 1
     if workers <= 1 or total < _PARALLEL_THRESHOLD:
+        outcomes = []
         for number, job in enumerate(jobs, 1):
-            outcomes.append(_process(job, tokens, options, force))
+            outcomes.append(_process(job, tokens, options, False))
             if progress is not None and (number % 50 == 0 or number == total):
                 progress(number, total)
         return outcomes
     # fork is fastest, but forking a process that runs other threads (the language server) can deadlock.
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forkable else "spawn")
     chunk = max(16, min(256, total // (workers * 8) or 16))
     chunks = [jobs[i : i + chunk] for i in range(0, total, chunk)]
-    done = 0
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(_process_chunk, c, tokens, options, force) for c in chunks]
+    outcomes = []
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_process_chunk, c, tokens, options) for c in chunks]
         for future in concurrent.futures.as_completed(futures):
-            batch = future.result()
-            outcomes.extend(batch)
-            done += len(batch)
+            outcomes.extend(future.result())
             if progress is not None:
-                progress(done, total)
+                progress(len(outcomes), total)
     return outcomes
 
 
@@ -121,59 +142,92 @@ class IndexBuilder:
         self.jobs = jobs
         self.files: dict[str, WorkspaceFile] = {}
         self.workspace: Workspace | None = None
+        self._entries: dict[str, CacheEntry] = {}  # this build's cache entries, saved at its end
+        self._learned: dict[str, LearnedMaps] = {}  # file -> the learned maps its facts were extracted with
 
     def build(self, progress: Progress | None = None, first: Iterable[str] = ()) -> EventIndex:
         self.files = {f.rel: f for f in discover_files(self.root, self.config)}
         self.workspace = Workspace(self.root, list(self.files))
-        entries = self.cache.entries if self.cache is not None else {}
+        cached = self.cache.entries if self.cache is not None else {}
+        self._entries = {}
+        self._learned = {}
         tokens = prefilter_tokens(self.config)
-        facts: dict[str, FileFacts] = {}
-        skipped: set[str] = set()  # read and left out by the prefilter
-        to_do: list[_Job] = []
         first_set = set(first)
         ordered = sorted(self.files.values(), key=lambda f: (f.rel not in first_set, f.rel))
+        to_do: list[_Job] = []
         for file in ordered:
-            entry = entries.get(file.rel)
-            if entry is not None and self._unchanged(file, entry) and entry.tokens_checked >= set(tokens):
-                if entry.facts is not None:
-                    facts[file.rel] = entry.facts
-                else:
-                    skipped.add(file.rel)
+            entry = cached.get(file.rel)
+            reusable = entry is not None and (entry.facts is not None or entry.tokens_checked >= set(tokens))
+            if reusable and self._unchanged(file, entry):
+                self._keep(file.rel, entry)  # warm start: the file is not even opened
                 continue
-            to_do.append(_Job(file.rel, str(file.path), file.language, self.config.max_file_size))
-        new_entries: dict[str, CacheEntry] = {
-            rel: entry for rel, entry in entries.items() if rel in facts or rel in skipped
-        }
-        for outcome in _run_jobs(to_do, tokens, self.options, False, progress, self.jobs):
-            if outcome.digest is None:
-                continue
-            new_entries[outcome.rel] = CacheEntry(outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, frozenset(tokens))
-            if outcome.facts is not None:
-                facts[outcome.rel] = outcome.facts
-            else:
-                skipped.add(outcome.rel)
-        # Second pass: call sites of wrappers and custom hooks whose names the first pass learned.
-        names = {f.function for ff in facts.values() for f in ff.forwarders} - {"default"}
-        extra = prefilter_tokens(self.config, names)
-        if set(extra) - set(tokens):
-            again = [
-                _Job(rel, str(self.files[rel].path), self.files[rel].language, self.config.max_file_size)
-                for rel in sorted(skipped)
-                if not (new_entries.get(rel) and new_entries[rel].tokens_checked >= set(extra))
-            ]
-            for outcome in _run_jobs(again, extra, self.options, False, None, self.jobs):
-                if outcome.digest is None:
-                    continue
-                new_entries[outcome.rel] = CacheEntry(outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, frozenset(extra))
-                if outcome.facts is not None:
-                    facts[outcome.rel] = outcome.facts
-                    skipped.discard(outcome.rel)
-        self._entries = new_entries
+            to_do.append(self._job(file, entry.digest if reusable else None))
+        self._record(_run_jobs(to_do, tokens, self.options, progress, self.jobs), tokens, cached)
+        self._prefilter_again_for_forwarders(tokens)
+        facts = {rel: entry.facts for rel, entry in self._entries.items() if entry.facts is not None}
         index = EventIndex(self.workspace, self.config, facts, load=self.load)
         index.events  # noqa: B018 - resolve now, so that on-demand loads land in the cache below
+        self.refresh_learned_maps(index)
         if self.cache is not None:
             self.cache.save(self._entries)
         return index
+
+    def _job(self, file: WorkspaceFile, known_digest: str | None = None) -> _Job:
+        return _Job(file.rel, str(file.path), file.language, self.config.max_file_size, known_digest)
+
+    def _keep(self, rel: str, entry: CacheEntry) -> None:
+        self._entries[rel] = entry
+        if entry.learned:
+            self._learned[rel] = entry.learned
+
+    def _record(self, outcomes: list[_Outcome], tokens: tuple[bytes, ...], cached: dict[str, CacheEntry]) -> None:
+        for outcome in outcomes:
+            if outcome.digest is None:
+                self._entries.pop(outcome.rel, None)
+                continue
+            if outcome.reused:  # touched but identical: the cached facts stand, with the new stat
+                old = cached[outcome.rel]
+                self._keep(outcome.rel, replace(old, mtime_ns=outcome.mtime_ns, size=outcome.size))
+                continue
+            self._entries[outcome.rel] = CacheEntry(
+                outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, frozenset(tokens)
+            )
+
+    def _prefilter_again_for_forwarders(self, tokens: tuple[bytes, ...]) -> None:
+        """Call sites of wrappers and custom hooks may hold none of the base tokens (`useLeadEvent(...)`):
+        once the first pass has found the forwarding functions, look for their names in the skipped files."""
+        names = {f.function for e in self._entries.values() if e.facts for f in e.facts.forwarders} - {"default"}
+        extra = prefilter_tokens(self.config, sorted(names))
+        if not set(extra) - set(tokens):
+            return
+        again = [
+            self._job(self.files[rel])
+            for rel, entry in sorted(self._entries.items())
+            if entry.facts is None and not entry.tokens_checked >= set(extra)
+        ]
+        self._record(_run_jobs(again, extra, self.options, None, self.jobs), extra, {})
+
+    def refresh_learned_maps(self, index: EventIndex) -> set[str]:
+        """Re-extract the files whose event maps a generic elsewhere names (`new Server<Up, Down>()`), so
+        that their members become declarations with the learned direction. Returns the files updated.
+        Call again after updates that may change generics (the language server does)."""
+        wanted = {rel: tuple(sorted(maps.items())) for rel, maps in index.learned_maps().items()}
+        updated: set[str] = set()
+        for rel in sorted(set(wanted) | set(self._learned)):
+            want = wanted.get(rel, ())
+            file = self.files.get(rel)
+            if self._learned.get(rel, ()) == want or file is None:
+                continue
+            outcome = _process(self._job(file), (), replace(self.options, learned_maps=want), True)
+            if outcome.facts is None:
+                continue
+            old = self._entries.get(rel)
+            tokens = old.tokens_checked if old is not None else frozenset()
+            self._entries[rel] = CacheEntry(outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, tokens, want)
+            self._learned[rel] = want
+            index.update(outcome.facts)
+            updated.add(rel)
+        return updated
 
     def _unchanged(self, file: WorkspaceFile, entry: CacheEntry) -> bool:
         try:
@@ -187,26 +241,24 @@ class IndexBuilder:
         file = self.files.get(rel)
         if file is None:
             return None
-        entry = getattr(self, "_entries", {}).get(rel)
+        entry = self._entries.get(rel)
         if entry is not None and entry.facts is not None and self._unchanged(file, entry):
             return entry.facts
-        outcome = _process(_Job(rel, str(file.path), file.language, self.config.max_file_size), (), self.options, True)
+        outcome = _process(self._job(file), (), self.options, True)
         if outcome.digest is None or outcome.facts is None:
             return None
-        if hasattr(self, "_entries"):
-            old = self._entries.get(rel)
-            self._entries[rel] = CacheEntry(
-                outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, old.tokens_checked if old else frozenset()
-            )
+        tokens = entry.tokens_checked if entry is not None else frozenset()
+        self._entries[rel] = CacheEntry(outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, tokens)
+        self._learned.pop(rel, None)
         return outcome.facts
 
     def extract_source(self, rel: str, data: bytes) -> FileFacts:
         """Facts of an open buffer (the editor's text, not the disk)."""
-        from socketlens.workspace import language_of
-
-        language = language_of(rel) or "typescript"
-        return extract_file(rel, data, language, self.options)
+        options = replace(self.options, learned_maps=self._learned.get(rel, ()))
+        return extract_file(rel, data, language_of(rel) or "typescript", options)
 
 
-def build_index(root: Path, config: Config, use_cache: bool = True, progress: Progress | None = None, jobs: int | None = None) -> EventIndex:
+def build_index(
+    root: Path, config: Config, use_cache: bool = True, progress: Progress | None = None, jobs: int | None = None
+) -> EventIndex:
     return IndexBuilder(root, config, use_cache=use_cache, jobs=jobs).build(progress)

@@ -17,9 +17,11 @@ from pathlib import Path
 from socketlens import __version__
 from socketlens.config import Config
 from socketlens.extract import ExtractOptions
-from socketlens.model import FileFacts
+from socketlens.model import Direction, FileFacts
 
-_SCHEMA = 1
+_SCHEMA = 2
+
+LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class CacheEntry:
     size: int
     digest: str
     facts: FileFacts | None  # None: the prefilter found nothing socket-related
-    tokens_checked: frozenset[bytes]
+    tokens_checked: frozenset[bytes]  # the prefilter tokens a skipped file was searched for
+    learned: LearnedMaps = ()  # the learned maps the facts were extracted with
 
 
 def cache_dir() -> Path:

@@ -135,8 +135,7 @@ class EventIndex:
         self._load = load  # extracts a file the prefilter skipped, when a name resolves into it
         self._resolved: dict[str, _Resolved] = {}
         self._events: dict[str, EventEntry] | None = None
-        self._learned_roles: dict[str, Direction] | None = None
-        self._namespaced_projects: set[str] | None = None
+        self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
     # -- updates ----------------------------------------------------------------------------------------
 
@@ -154,13 +153,21 @@ class EventIndex:
         for path in stale:
             del self._resolved[path]
         self._events = None
-        self._learned_roles = None
-        if self._namespaced_projects is not None and (
-            self.workspace.project_of(rel) not in self._namespaced_projects
-        ):
-            self._namespaced_projects = None
-            stale |= set(self._resolved)  # a first `io.of()` changes every server socket's namespace
-            self._resolved.clear()
+        if self._namespace_users is not None:
+            project = self.workspace.project_of(rel)
+            users = self._namespace_users.setdefault(project, set())
+            before = bool(users)
+            users.discard(rel)
+            facts = self.facts.get(rel)
+            if facts is not None and _uses_namespaces(facts):
+                users.add(rel)
+            if bool(users) != before:
+                # The first `of()` of a project (or its last one going) changes every server socket's
+                # namespace there.
+                moved = {path for path in self._resolved if self.workspace.project_of(path) == project}
+                for path in moved:
+                    del self._resolved[path]
+                stale |= moved
         return stale | {rel}
 
     # -- lookups ----------------------------------------------------------------------------------------
@@ -232,30 +239,29 @@ class EventIndex:
             entry.listeners.sort(key=_sort_key)
         return dict(sorted(entries.items()))
 
-    def _roles(self) -> dict[str, Direction]:
-        """Map names → direction learned from generics anywhere (`new Server<C2S, S2C>`)."""
-        if self._learned_roles is None:
-            roles: dict[str, Direction] = {}
-            for facts in self.facts.values():
-                for name, direction in facts.map_roles:
-                    roles.setdefault(name, direction)
-            self._learned_roles = roles
-        return self._learned_roles
+    def learned_maps(self) -> dict[str, dict[str, Direction]]:
+        """Event maps that a generic in another file names, whatever their name: `new Server<Up, Down>()`
+        or a client `Socket<Down, Up>` importing them. Declaring file -> {map name there -> direction}.
+        (A map declared in the file of the generic is handled by the extractor itself.)"""
+        learned: dict[str, dict[str, Direction]] = {}
+        resolution = self._resolution()
+        for rel, facts in list(self.facts.items()):
+            for local, direction in facts.map_roles:
+                origin = resolution.imported_origin(rel, local)
+                if origin is not None:
+                    learned.setdefault(origin[0], {}).setdefault(origin[1], direction)
+        return learned
 
     def _uses_namespaces(self, project: str) -> bool:
         """Whether any server code of the project uses `of(...)`. When none does, every server socket is
         on the main namespace "/", even one received as a typed parameter."""
-        if self._namespaced_projects is None:
-            namespaced: set[str] = set()
-            for rel, facts in self.facts.items():
-                chains = [e.receiver for e in facts.emits] + [l.receiver for l in facts.listeners if l.receiver]
-                if any(b.kind == SocketKind.NAMESPACE for b in facts.sockets) or any(
-                    r.kind in (SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET) and r.namespace not in (None, "/")
-                    for r in chains
-                ) or any(step.name == "of" for e in facts.emits for step in e.chain):
-                    namespaced.add(self.workspace.project_of(rel))
-            self._namespaced_projects = namespaced
-        return project in self._namespaced_projects
+        if self._namespace_users is None:
+            users: dict[str, set[str]] = {}
+            for rel, facts in list(self.facts.items()):
+                if _uses_namespaces(facts):
+                    users.setdefault(self.workspace.project_of(rel), set()).add(rel)
+            self._namespace_users = users
+        return bool(self._namespace_users.get(project))
 
     def _resolve_file(self, rel: str) -> _Resolved:
         facts = self.facts.get(rel)
@@ -268,14 +274,13 @@ class EventIndex:
             named = resolution.event_name(rel, declaration.name)
             if named is None or named[0] in RESERVED_EVENTS:
                 continue
-            direction = declaration.direction or self._roles().get(declaration.map_name)
             literal = resolution.literal_location(rel, declaration.name) if isinstance(declaration.name, Ref) else None
             result.declarations.append(
                 DeclarationSite(
                     event=named[0],
                     file=rel,
                     span=declaration.span,
-                    direction=direction,
+                    direction=declaration.direction,
                     payload=declaration.payload,
                     doc=declaration.doc,
                     project=project,
@@ -295,11 +300,7 @@ class EventIndex:
         return result
 
     def _expand_call(self, resolution: Resolution, rel: str, project: str, call: Call, result: _Resolved) -> None:
-        found = resolution.forwarders(rel, call.callee)
-        if found is None:
-            return
-        origin, forwarders = found
-        for forwarder in forwarders:
+        for origin, forwarder in resolution.forwarders(rel, call.callee):
             if forwarder.param_index >= len(call.args):
                 continue
             value = call.args[forwarder.param_index]
@@ -457,6 +458,18 @@ class EventIndex:
                 literal=resolution.literal_location(rel, value),
             )
         )
+
+
+def _uses_namespaces(facts: FileFacts) -> bool:
+    receivers = [e.receiver for e in facts.emits] + [l.receiver for l in facts.listeners if l.receiver]
+    return (
+        any(b.kind == SocketKind.NAMESPACE for b in facts.sockets)
+        or any(
+            r.kind in (SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET) and r.namespace not in (None, "/")
+            for r in receivers
+        )
+        or any(step.name == "of" for e in facts.emits for step in e.chain)
+    )
 
 
 def iter_sites(entry: EventEntry) -> Iterable[DeclarationSite | EmitSite | ListenerSite]:

@@ -15,6 +15,7 @@ from socketlens.model import (
     Forwarder,
     Lit,
     NameValue,
+    Param,
     ObjectValue,
     Ref,
     SocketBinding,
@@ -33,6 +34,7 @@ class Resolution:
         self.facts_of = facts_of
         self.resolve_module = resolve_module
         self.deps: set[str] = set()
+        self._forwarder_memo: dict[tuple[str, str], list[tuple[str, Forwarder]]] = {}
 
     def _facts(self, rel: str) -> FileFacts | None:
         self.deps.add(rel)
@@ -178,31 +180,48 @@ class Resolution:
                 return binding
         return None
 
-    def forwarders(self, rel: str, callee: Ref) -> tuple[str, list[Forwarder]] | None:
-        """The forwarders a call's callee names: a local function, an imported one, `ns.fn` of a
-        namespace import. Returns the file that defines them."""
+    def forwarders(self, rel: str, callee: Ref, depth: int = 0) -> list[tuple[str, Forwarder]]:
+        """The forwarders a call's callee names (a local function, an imported one, `ns.fn` of a namespace
+        import), each with the file holding its inner emit/listen site. A function that passes its own
+        parameter on to another forwarder is a forwarder too: `notify(id, event)` calling
+        `emitToOrg(id, event)`."""
+        origin = self._callee_origin(rel, callee)
+        if origin is None or depth > _MAX_DEPTH:
+            return []
+        return self._forwarders_of(origin[0], origin[1], depth)
+
+    def _callee_origin(self, rel: str, callee: Ref) -> tuple[str, str] | None:
         facts = self._facts(rel)
         if facts is None:
             return None
         if not callee.path:
-            local = [f for f in facts.forwarders if f.function == callee.name]
-            if local and facts.binding(callee.name) is None:
-                return rel, local
-            origin = self.imported_origin(rel, callee.name)
-        elif len(callee.path) == 1:
-            origin = None
+            if any(imp.local == callee.name for imp in facts.imports):
+                return self.imported_origin(rel, callee.name)
+            return rel, callee.name
+        if len(callee.path) == 1:
             for imp in facts.imports:
                 if imp.local == callee.name and imp.imported == "*":
                     target = self.resolve_module(rel, imp.specifier)
-                    origin = self.exported_local(target, callee.path[0]) if target else None
-            if origin is None:
-                return None
-        else:
-            return None
-        if origin is None:
-            return None
-        target_facts = self._facts(origin[0])
-        if target_facts is None:
-            return None
-        found = [f for f in target_facts.forwarders if f.function == origin[1]]
-        return (origin[0], found) if found else None
+                    return self.exported_local(target, callee.path[0]) if target else None
+        return None
+
+    def _forwarders_of(self, rel: str, function: str, depth: int) -> list[tuple[str, Forwarder]]:
+        key = (rel, function)
+        if key in self._forwarder_memo:
+            return self._forwarder_memo[key]
+        self._forwarder_memo[key] = []  # a recursive wrapper forwards nothing more
+        facts = self._facts(rel)
+        if facts is None:
+            return []
+        found = [(rel, f) for f in facts.forwarders if f.function == function]
+        for call in facts.calls:
+            if call.function != function:
+                continue
+            for position, arg in enumerate(call.args):
+                if not (isinstance(arg, Param) and arg.function == function):
+                    continue
+                for inner_file, inner in self.forwarders(rel, call.callee, depth + 1):
+                    if inner.param_index == position:
+                        found.append((inner_file, Forwarder(function, arg.index, inner.inner)))
+        self._forwarder_memo[key] = found
+        return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from socketlens.config import RoomPattern
+from socketlens.extract.typescript import chain_namespace
 from socketlens.model import ChainStep, RoomArg, Scope, SocketKind
 
 _SCOPE_OF_PATTERN = {"user": Scope.USER, "org": Scope.ORG}
@@ -48,10 +49,8 @@ def classify(
 def namespace_of(kind: SocketKind | None, root_namespace: str | None, chain: Sequence[ChainStep]) -> str | None:
     if kind == SocketKind.CLIENT_SOCKET:
         return None
-    for step in chain:
-        if step.name == "of":
-            room = step.args[0] if step.args else ""
-            return room[1:-1] if len(room) >= 2 and room[0] == room[-1] and room[0] in "\"'`" else None
+    if any(step.name == "of" for step in chain):
+        return chain_namespace(chain)
     if root_namespace is not None:
         return root_namespace
     return "/" if kind == SocketKind.SERVER else None

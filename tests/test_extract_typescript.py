@@ -1,0 +1,249 @@
+"""The TS/TSX/JS extractor on small inline sources: what one file alone can tell."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from socketlens.extract import ExtractOptions, extract_file
+from socketlens.model import (
+    Direction,
+    Emit,
+    Listener,
+    ListenerKind,
+    Lit,
+    Opaque,
+    Param,
+    Ref,
+    SocketKind,
+)
+
+SERVER = 'import { Server } from "socket.io";\nconst io = new Server();\n'
+CLIENT = 'import { io } from "socket.io-client";\nconst socket = io("/chat");\n'
+
+
+def extract(source: str, rel: str = "a.ts", **options):
+    data = textwrap.dedent(source).encode()
+    language = {"ts": "typescript", "tsx": "tsx", "js": "javascript", "cjs": "javascript"}[rel.rsplit(".", 1)[1]]
+    return extract_file(rel, data, language, ExtractOptions(**options))
+
+
+def by_name(sites):
+    return {site.name.value if isinstance(site.name, Lit) else site.name_text: site for site in sites}
+
+
+def test_chain_of_any_length_and_order_keeps_every_step():
+    facts = extract(SERVER + 'io.of("/a").except(x).to(["r1", `org:${o}`]).in(y).volatile.local.compress(true).timeout(9)\n  .emit("e");\n')
+    (emit,) = facts.emits
+    assert [step.name for step in emit.chain] == ["of", "except", "to", "in", "volatile", "local", "compress", "timeout"]
+    assert emit.chain[0].value == "/a"
+    assert [(room.text, room.prefix) for room in emit.chain[2].rooms] == [('"r1"', "r1"), ("`org:${o}`", "org:")]
+    assert emit.receiver.kind == SocketKind.SERVER
+    assert emit.span.start_line == 3  # the event name, on the line after the chain
+
+
+def test_room_prefixes_from_local_constants_and_string_building():
+    facts = extract(
+        SERVER
+        + """
+        const PREFIX = "org:";
+        function f(orgId: string, userId: string) {
+          const room = `org:${orgId}`;
+          const other = "user:" + userId;
+          io.to(room).to(other).to("team:".concat(orgId)).to(PREFIX).emit("e");
+        }
+        """
+    )
+    rooms = [room.prefix for step in facts.emits[0].chain for room in step.rooms]
+    assert rooms == ["org:", "user:", "team:", "org:"]
+
+
+def test_receivers_and_their_kinds():
+    facts = extract(
+        SERVER
+        + """
+        import { io as connect, Socket as ClientSocket } from "socket.io-client";
+        import type { Socket, Namespace } from "socket.io";
+        const admin = io.of("/admin");
+        io.on("connection", (socket) => { socket.emit("conn"); socket.nsp.emit("nsp"); });
+        admin.on("connection", (s) => s.emit("admin-conn"));
+        function typed(s: Socket, n: Namespace, c: ClientSocket) { s.emit("t1"); n.emit("t2"); c.emit("t3"); }
+        const client = connect("https://x.example/live");
+        client.emit("client");
+        """
+    )
+    kinds = {name: (emit.receiver.kind, emit.receiver.namespace) for name, emit in by_name(facts.emits).items()}
+    assert kinds == {
+        "conn": (SocketKind.SERVER_SOCKET, "/"),
+        "nsp": (SocketKind.NAMESPACE, "/"),
+        "admin-conn": (SocketKind.SERVER_SOCKET, "/admin"),
+        "t1": (SocketKind.SERVER_SOCKET, None),
+        "t2": (SocketKind.NAMESPACE, None),
+        "t3": (SocketKind.CLIENT_SOCKET, None),
+        "client": (SocketKind.CLIENT_SOCKET, "/live"),
+    }
+
+
+def test_declaration_payload_doc_and_spans():
+    facts = extract(
+        """
+        interface ServerToClientEvents {
+          /**
+           * Multi-line
+           * doc.
+           */
+          "a:b": (x: number,
+                  y: string) => void;
+          c(): void;
+          // not JSDoc
+          d: (p: P) => void;
+        }
+        """,
+    )
+    decls = by_name(facts.declarations)
+    assert decls["a:b"].doc == "Multi-line\ndoc."
+    assert decls["a:b"].payload == "x: number, y: string"
+    assert decls["a:b"].direction == Direction.SERVER_TO_CLIENT
+    assert (decls["a:b"].span.start_line, decls["a:b"].span.start_col) == (6, 2)
+    assert decls["a:b"].name.span == decls["a:b"].span
+    assert decls["c"].payload == "" and decls["c"].doc is None
+    assert decls["d"].doc is None
+
+
+def test_computed_keys_stay_symbolic_for_the_index():
+    facts = extract(
+        """
+        import { ChatEvent } from "./events";
+        const LOCAL = "local:x";
+        export type ClientToServerEvents = {
+          [ChatEvent.MessageNew]: () => void;
+          [LOCAL]: () => void;
+        };
+        """
+    )
+    names = [d.name for d in facts.declarations]
+    assert names[0] == Ref("ChatEvent", ("MessageNew",))
+    assert names[1] in (Ref("LOCAL"), Lit("local:x"))
+
+
+def test_generics_give_roles_and_learned_maps_give_directions():
+    source = """
+        import { Server } from "socket.io";
+        import type { Socket } from "socket.io-client";
+        interface Mine { a: () => void }
+        export const io = new Server<Up, Down, Between>();
+        let s: Socket<S2C, C2S>;
+    """
+    facts = extract(source)
+    assert dict(facts.map_roles) == {
+        "Up": Direction.CLIENT_TO_SERVER,
+        "Down": Direction.SERVER_TO_CLIENT,
+        "Between": Direction.INTER_SERVER,
+        "S2C": Direction.SERVER_TO_CLIENT,
+        "C2S": Direction.CLIENT_TO_SERVER,
+    }
+    assert facts.declarations == ()
+    learned = extract(source, learned_maps=(("Mine", Direction.INTER_SERVER),))
+    (declaration,) = learned.declarations
+    assert (declaration.name, declaration.direction) == (Lit("a"), Direction.INTER_SERVER)
+
+
+def test_wrappers_and_custom_hooks_become_forwarders():
+    facts = extract(
+        SERVER
+        + """
+        export function emitToOrg(orgId: string, event: string, ...args: unknown[]) {
+          io.to(`org:${orgId}`).emit(event, ...args);
+        }
+        export const useLive = (event: string, fn: () => void) => { socket.on(event, fn); };
+        emitToOrg("o", "x", 1);
+        socket.on("relay", (name) => io.emit(name));
+        """
+    )
+    forwarders = {(f.function, f.param_index, type(f.inner)) for f in facts.forwarders}
+    assert forwarders == {("emitToOrg", 1, Emit), ("useLive", 0, Listener)}
+    assert facts.emits[-1].name == Opaque()  # a parameter of an anonymous callback: dynamic, not a wrapper
+    (call,) = [c for c in facts.calls if c.callee == Ref("emitToOrg")]
+    assert call.args[1] == Lit("x")
+
+
+def test_hooks_default_and_configured():
+    source = 'useSocketEvent("a", () => {});\nuseChannel("b", h);\n'
+    assert [(l.name, l.kind, l.hook) for l in extract(source, "a.tsx").listeners] == [
+        (Lit("a"), ListenerKind.HOOK, "useSocketEvent")
+    ]
+    configured = extract(source, "a.tsx", hooks=("useChannel",)).listeners
+    assert [(l.name, l.hook) for l in configured] == [(Lit("b"), "useChannel")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import { EventEmitter } from "events";\nconst e = new EventEmitter();\ne.emit("x");\ne.on("x", f);\n',
+        'const e = new (require("events"))();\ne.emit("x");\n',
+        'window.addEventListener("x", f);\ndocument.dispatchEvent(new Event("x"));\n',
+        'import $ from "jquery";\n$("#a").on("x", f);\n$(document).on("x", f);\n',
+        'export default { methods: { go() { this.$emit("x"); this.$on("x", f); } } };\n',
+        'const emit = defineEmits(["x"]);\nemit("x");\n',
+        'const stripe = new Stripe(key);\nstripe.on("x", f);\n',
+        'const channel = pusher.subscribe("c");\nchannel.bind("x", f);\nchannel.emit("x");\n',
+        'const ws = new WebSocket(url);\nws.emit("x");\nws.on("x", f);\n',
+        'import WebSocket from "ws";\nconst ws = new WebSocket(url);\nws.on("x", f);\n',
+        'process.on("x", f);\nprocess.emit("x");\n',
+        'import mitt from "mitt";\nconst bus = mitt();\nbus.emit("x");\nbus.on("x", f);\n',
+    ],
+)
+def test_not_socket_io(source):
+    facts = extract(source, "a.js")
+    assert facts.emits == () and facts.listeners == () and facts.forwarders == ()
+
+
+def test_commonjs_requires_and_exports():
+    facts = extract(
+        """
+        const { Server } = require("socket.io");
+        const { A, B: Bee } = require("./names");
+        const names = require("./names");
+        const C = require("./names").C;
+        const io = new Server();
+        module.exports = { LOCAL: "x", io };
+        exports.OTHER = "y";
+        """,
+        "a.cjs",
+    )
+    imports = {(i.local, i.specifier, i.imported) for i in facts.imports}
+    assert {("A", "./names", "A"), ("Bee", "./names", "B"), ("names", "./names", "*"), ("C", "./names", "C")} <= imports
+    assert facts.binding("LOCAL") == Lit("x") and facts.binding("OTHER") == Lit("y")
+    assert ("io", "io") in facts.exports
+    assert [b.kind for b in facts.sockets if b.name == "io"] == [SocketKind.SERVER]
+
+
+def test_reexports_and_default_exports():
+    facts = extract(
+        """
+        export * from "./a";
+        export * as ns from "./b";
+        export { x as y, default as z } from "./c";
+        const LOCAL = "l";
+        export default LOCAL;
+        """
+    )
+    assert {(r.exported, r.specifier, r.imported) for r in facts.reexports} == {
+        ("*", "./a", "*"), ("ns", "./b", "*ns"), ("y", "./c", "x"), ("z", "./c", "default")
+    }
+    assert ("default", "LOCAL") in facts.exports
+
+
+def test_tsx_and_jsx_parse():
+    tsx = extract('const C = () => { useSocketEvent("t", () => {}); return <div>{x as any}</div>; };\n', "a.tsx")
+    jsx = extract('const C = () => { useSocketEvent("j", () => {}); return <div />; };\n', "a.js")
+    assert [l.name for l in tsx.listeners] == [Lit("t")]
+    assert [l.name for l in jsx.listeners] == [Lit("j")]
+    assert not tsx.has_errors and not jsx.has_errors
+
+
+def test_param_names_a_wrapper_parameter():
+    facts = extract(SERVER + "function send(event: string) { io.emit(event); }\n")
+    (forwarder,) = facts.forwarders
+    assert forwarder.inner.name == Param("send", 0)

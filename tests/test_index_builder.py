@@ -1,0 +1,200 @@
+"""The builder's performance shape, checked by what it does rather than how long it takes: the prefilter,
+on-demand loads, worker processes, and the cache (stat first, then content hash)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from socketlens.analysis.catalog import catalog
+from socketlens.config import Config
+from socketlens.index import builder as builder_module
+from socketlens.index.builder import IndexBuilder
+
+FILES = {
+    "package.json": json.dumps({"name": "app", "dependencies": {"socket.io": "4", "socket.io-client": "4"}}),
+    "src/names.ts": 'export const LEAD_NEW = "lead:new";\n',  # no prefilter token: loaded on demand
+    "src/io.ts": 'import { Server } from "socket.io";\nimport { LEAD_NEW } from "./names";\n'
+    "export const io = new Server();\nio.emit(LEAD_NEW);\n",
+    "src/useLead.ts": 'import { io } from "socket.io-client";\nconst s = io();\n'
+    "export function useLead(name: string, fn: () => void) { s.on(name, fn); }\n",
+    "src/Page.tsx": 'import { useLead } from "./useLead";\nexport const Page = () => { useLead("lead:seen", () => {}); };\n',
+    "src/plain.ts": "export const nothing = 1;\n",
+}
+
+
+def write_repo(root: Path, files: dict[str, str] = FILES) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root
+
+
+class Spy:
+    """Counts the files the builder reads and extracts (in-process runs: jobs=1)."""
+
+    def __init__(self, monkeypatch):
+        self.read: list[str] = []
+        self.extracted: list[str] = []
+        real_read, real_extract = builder_module.read_hook, builder_module.extract_file
+
+        def read(path, max_size):
+            self.read.append(Path(path).name)
+            return real_read(path, max_size)
+
+        def extract(rel, *args, **kwargs):
+            self.extracted.append(rel)
+            return real_extract(rel, *args, **kwargs)
+
+        monkeypatch.setattr(builder_module, "read_hook", read)
+        monkeypatch.setattr(builder_module, "extract_file", extract)
+
+    def reset(self):
+        self.read.clear()
+        self.extracted.clear()
+
+
+def build(root: Path, use_cache: bool = True, jobs: int = 1):
+    return IndexBuilder(root, Config(), use_cache=use_cache, jobs=jobs).build()
+
+
+def test_prefilter_skips_files_and_loads_a_constant_on_demand(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    spy = Spy(monkeypatch)
+    index = build(root, use_cache=False)
+    assert set(index.events) == {"lead:new", "lead:seen"}
+    # names.ts holds no token: extracted only because LEAD_NEW resolves into it; plain.ts never.
+    assert "src/names.ts" in spy.extracted
+    assert "src/plain.ts" not in spy.extracted
+    # Page.tsx holds no base token either: the second pass found it by the custom hook's name.
+    assert only_listener(index, "lead:seen").file == "src/Page.tsx"
+
+
+def only_listener(index, name):
+    (listener,) = index.event(name).listeners
+    return listener
+
+
+def test_warm_start_reads_no_unchanged_file(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    spy = Spy(monkeypatch)
+    cold = catalog(build(root), str(root))
+    spy.reset()
+    warm = catalog(build(root), str(root))
+    assert warm == cold
+    assert spy.read == [] and spy.extracted == []
+
+
+def test_touched_but_identical_file_is_read_but_not_parsed(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    spy = Spy(monkeypatch)
+    build(root)
+    path = root / "src/io.ts"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    spy.reset()
+    index = build(root)
+    assert spy.read == ["io.ts"]
+    assert spy.extracted == []
+    assert set(index.events) == {"lead:new", "lead:seen"}
+    spy.reset()
+    build(root)  # the new mtime was saved
+    assert spy.read == []
+
+
+def test_an_edited_file_is_the_only_one_re_extracted(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    spy = Spy(monkeypatch)
+    build(root)
+    (root / "src/io.ts").write_text(FILES["src/io.ts"] + 'io.emit("lead:gone");\n')
+    spy.reset()
+    index = build(root)
+    assert spy.extracted == ["src/io.ts"]
+    assert set(index.events) == {"lead:new", "lead:seen", "lead:gone"}
+
+
+def test_worker_processes_give_the_same_index(tmp_path):
+    files = dict(FILES)
+    for number in range(80):  # above the threshold for worker processes
+        files[f"src/gen/m{number}.ts"] = (
+            'import { io } from "../io";\n' f'export function f{number}() {{ io.emit("gen:{number % 7}"); }}\n'
+        )
+    root = write_repo(tmp_path, files)
+    serial = catalog(build(root, use_cache=False, jobs=1), str(root))
+    parallel = catalog(build(root, use_cache=False, jobs=2), str(root))
+    assert parallel == serial
+    assert len(events_named(parallel, "gen:0")["emits"]) == 12
+
+
+def events_named(data, name):
+    return next(e for e in data["events"] if e["name"] == name)
+
+
+def test_learned_maps_follow_their_generic_across_warm_starts(tmp_path):
+    files = {
+        "package.json": json.dumps({"name": "app", "dependencies": {"socket.io": "4"}}),
+        "src/maps.ts": "export interface Down { hello: () => void }\nexport interface Up { ping: () => void }\n",
+        "src/io.ts": 'import { Server } from "socket.io";\nimport type { Up, Down } from "./maps";\n'
+        "export const io = new Server<Up, Down>();\n",
+    }
+    root = write_repo(tmp_path, files)
+    directions = lambda index: {name: entry.direction.value for name, entry in index.events.items()}  # noqa: E731
+    assert directions(build(root)) == {"hello": "server-to-client", "ping": "client-to-server"}
+    assert directions(build(root)) == {"hello": "server-to-client", "ping": "client-to-server"}
+    # The generic swaps the maps: the maps' file is unchanged on disk, its declarations still follow.
+    (root / "src/io.ts").write_text(files["src/io.ts"].replace("Server<Up, Down>", "Server<Down, Up>"))
+    assert directions(build(root)) == {"hello": "client-to-server", "ping": "server-to-client"}
+    (root / "src/io.ts").write_text(files["src/io.ts"].replace("<Up, Down>", ""))
+    assert build(root).events == {}
+
+
+def test_open_buffer_extraction_keeps_learned_maps(tmp_path):
+    files = {
+        "package.json": json.dumps({"name": "app", "dependencies": {"socket.io": "4"}}),
+        "src/maps.ts": "export interface Down { hello: () => void }\n",
+        "src/io.ts": 'import { Server } from "socket.io";\nimport type { Down } from "./maps";\n'
+        "export const io = new Server<{}, Down>();\n",
+    }
+    root = write_repo(tmp_path, files)
+    builder = IndexBuilder(root, Config(), use_cache=False, jobs=1)
+    index = builder.build()
+    edited = builder.extract_source("src/maps.ts", b"export interface Down { hello: () => void; bye: () => void }\n")
+    index.update(edited)
+    assert {name: e.direction.value for name, e in index.events.items()} == {
+        "hello": "server-to-client",
+        "bye": "server-to-client",
+    }
+
+
+@pytest.mark.parametrize("name", ["CalendarEvents", "WindowEventMap"])
+def test_ui_types_named_like_event_maps_are_not_maps(tmp_path, name):
+    files = {"src/ui.ts": f"export interface {name} {{ click: () => void; select: (d: Date) => void }}\n"}
+    root = write_repo(tmp_path, files)
+    assert build(root, use_cache=False).events == {}
+
+
+def test_incremental_updates_re_resolve_dependents_and_namespace_changes(tmp_path):
+    files = {
+        **FILES,
+        "src/typed.ts": 'import type { Socket } from "socket.io";\nexport function f(s: Socket) { s.emit("typed"); }\n',
+    }
+    root = write_repo(tmp_path, files)
+    builder = IndexBuilder(root, Config(), use_cache=False, jobs=1)
+    index = builder.build()
+    namespace = lambda: index.event("typed").emits[0].namespace  # noqa: E731
+    assert namespace() == "/"  # no `of()` anywhere: every server socket is on "/"
+    # Renaming the constant re-resolves the file that imports it, not the unrelated ones.
+    redone = index.update(builder.extract_source("src/names.ts", b'export const LEAD_NEW = "lead:created";\n'))
+    assert {"src/names.ts", "src/io.ts"} <= redone and "src/typed.ts" not in redone
+    assert "lead:created" in index.events and "lead:new" not in index.events
+    # A first namespace in the project: a socket received as a parameter may be on any namespace.
+    admin = b'import { io } from "./io";\nio.of("/admin").emit("admin:x");\n'
+    index.update(builder.extract_source("src/admin.ts", admin))
+    assert namespace() is None
+    assert index.event("admin:x").emits[0].namespace == "/admin"
+    index.remove("src/admin.ts")
+    assert namespace() == "/"
