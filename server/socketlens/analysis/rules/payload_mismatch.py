@@ -1,0 +1,115 @@
+"""payload-mismatch: an object-literal payload whose keys differ from the declared payload type.
+
+A required key missing, or a key the type does not have (usually a rename on one side). Declared types
+are followed through interfaces, `extends` and object type aliases, in the declaring file or imported
+from another file of the workspace. Spreads, computed keys and types that are not plain object shapes
+(unions, generics, mapped types) are left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
+from socketlens.analysis.rules._support import findings_by_span, payload_spans, resolution
+from socketlens.index.event_index import EventIndex
+from socketlens.model import Finding
+
+CODE = "payload-mismatch"
+
+
+class _Shape:
+    def __init__(self) -> None:
+        self.required: set[str] = set()
+        self.optional: set[str] = set()
+        self.open = False  # an index signature: any key allowed
+
+    def add(self, entries, index: EventIndex, rel: str, depth: int) -> bool:
+        for key, value in entries:
+            if key == "key":
+                self.required.add(value)
+            elif key == "optional":
+                self.optional.add(value)
+            elif key == "index":
+                self.open = True
+            elif key == "extends":
+                base = _named_shape(index, rel, value, depth + 1)
+                if base is None:
+                    return False
+                self.required |= base.required
+                self.optional |= base.optional
+                self.open = self.open or base.open
+        return True
+
+
+def _type_shape_in(index: EventIndex, rel: str, name: str) -> Finding | None:
+    facts = index.facts_of(rel)
+    if facts is None:
+        return None
+    return next((f for f in facts.findings if f.code == "type-shape" and f.message == name), None)
+
+
+def _named_shape(index: EventIndex, rel: str, name: str, depth: int = 0) -> _Shape | None:
+    """The keys of an interface / type alias `name` as seen from file `rel`."""
+    if depth > 8 or not name.isidentifier():
+        return None
+    found = _type_shape_in(index, rel, name)
+    if found is None:
+        origin = resolution(index).imported_origin(rel, name)
+        if origin is None:
+            return None
+        rel, name = origin
+        found = _type_shape_in(index, rel, name)
+        if found is None:
+            return None
+    shape = _Shape()
+    return shape if shape.add(found.data, index, rel, depth) else None
+
+
+def declared_shape(index: EventIndex, declaration) -> _Shape | None:
+    found = findings_by_span(index, declaration.file, "declared-payload").get(
+        (declaration.span.start_byte, declaration.span.end_byte)
+    )
+    if found is None:
+        return None
+    values = dict(found.data)
+    if values.get("shape") == "inline":
+        shape = _Shape()
+        return shape if shape.add(found.data, index, declaration.file, 0) else None
+    if values.get("shape") == "named":
+        return _named_shape(index, declaration.file, values["type"])
+    return None
+
+
+@rule(CODE, Severity.WARNING, "An object-literal payload's keys differ from the declared payload type")
+def check(context: RuleContext) -> Iterator[Diagnostic]:
+    index = context.index
+    for entry in index.events.values():
+        shapes = [s for s in (declared_shape(index, d) for d in entry.declarations) if s is not None]
+        if len(shapes) != 1 or len(entry.declarations) != 1:
+            continue  # undeclared, not a plain shape, or declared twice (which one applies?)
+        shape = shapes[0]
+        for site in entry.emits:
+            file, spans = payload_spans(index, site)
+            if not spans:
+                continue
+            literal = findings_by_span(index, file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
+            if literal is None:
+                continue
+            kinds = [k for k, _ in literal.data]
+            if "computed" in kinds:
+                continue
+            keys = {v for k, v in literal.data if k == "key"}
+            problems = []
+            if "spread" not in kinds:
+                problems += [f'missing required key "{k}"' for k in sorted(shape.required - keys)]
+            if not shape.open:
+                problems += [f'unknown key "{k}"' for k in sorted(keys - shape.required - shape.optional)]
+            if problems:
+                yield Diagnostic(
+                    file=file,
+                    span=literal.span,
+                    severity=Severity.WARNING,
+                    code=CODE,
+                    message=f'payload of "{entry.name}" does not match its declared type: {", ".join(problems)}',
+                )

@@ -1,0 +1,77 @@
+"""unauthenticated-server: a socket.io server with no handshake authentication.
+
+Without a `use` middleware that checks `socket.handshake.auth` (or headers) and rejects with
+`next(new Error(...))`, anyone who can reach the port can connect, join rooms and receive events. The
+quick fix inserts a JWT middleware right after the server is created.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
+from socketlens.analysis.rules._support import Source, data, findings, findings_by_span, module_layout
+from socketlens.model import SocketKind
+
+CODE = "unauthenticated-server"
+
+
+@rule(CODE, Severity.WARNING, "A socket.io server has no handshake authentication middleware")
+def check(context: RuleContext) -> Iterator[Diagnostic]:
+    index = context.index
+    authenticated = {index.workspace.project_of(rel) for rel, _ in findings(index, "handshake-auth")}
+    for rel, facts in sorted(index.facts.items()):
+        for connection in facts.connections:
+            if connection.kind != SocketKind.SERVER:
+                continue
+            if index.workspace.project_of(rel) in authenticated:
+                continue
+            yield Diagnostic(
+                file=rel,
+                span=connection.span,
+                severity=Severity.WARNING,
+                code=CODE,
+                message="this socket.io server accepts every connection: add a use() middleware that verifies socket.handshake.auth and calls next(err) otherwise",
+                fixes=tuple(_middleware_fix(context, rel, connection)),
+            )
+
+
+def _middleware_fix(context: RuleContext, rel: str, connection) -> Iterator[Fix]:
+    source = Source.read(context, rel)
+    statement = findings_by_span(context.index, rel, "server-statement").get(
+        (connection.span.start_byte, connection.span.end_byte)
+    )
+    if source is None or statement is None:
+        return
+    values = data(statement)
+    binding = values.get("binding")
+    if not binding:
+        return
+    typed = rel.endswith((".ts", ".tsx", ".mts", ".cts"))
+    layout = module_layout(context.index, rel)
+    jwt = layout.get("jwt") or "jwt"
+    indent = values.get("indent", "")
+    secret = "process.env.JWT_SECRET as string" if typed else "process.env.JWT_SECRET"
+    body = [
+        "",
+        "",
+        "// Handshake auth: reject sockets without a valid JWT in `auth.token`.",
+        f"{binding}.use((socket, next) => {{",
+        "  const token = socket.handshake.auth?.token;",
+        '  if (!token) return next(new Error("unauthorized"));',
+        "  try {",
+        f"    socket.data.user = {jwt}.verify(token, {secret});",
+        "    next();",
+        "  } catch {",
+        '    next(new Error("unauthorized"));',
+        "  }",
+        "});",
+    ]
+    text = "\n".join((indent + line) if line else line for line in body)
+    at = int(values["statement_end"])
+    edits = [source.edit(at, at, text)]
+    if not layout.get("jwt"):
+        imports_end = int(layout.get("imports_end", "0"))
+        line = 'import jwt from "jsonwebtoken";' if imports_end or typed else 'const jwt = require("jsonwebtoken");'
+        edits.insert(0, source.edit(imports_end, imports_end, f"\n{line}" if imports_end else f"{line}\n"))
+    yield Fix(title="Insert JWT handshake middleware", edits=tuple(edits), preferred=True)
