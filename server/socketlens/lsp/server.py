@@ -1,0 +1,954 @@
+"""The socketlens language server (pygls 2.x): protocol ↔ `analysis.navigate` and the rules.
+
+Threading: every handler and task runs on the event loop thread, so the index is only ever touched there.
+Indexing a folder runs `IndexBuilder.build` in a worker thread on a fresh builder; the loop swaps the result
+in. Requests during indexing answer from the index so far (open documents only, at first). Features are
+plain `def` handlers because they answer from in-memory maps in milliseconds; anything that waits on the
+client is `async`.
+
+Logs go to stderr and, from warnings up, to `window/logMessage`; stdout carries the protocol only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from socketlens import __version__
+from socketlens.analysis import navigate as nav
+from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, run_rules
+from socketlens.config import Config, load_config
+from socketlens.index.builder import IndexBuilder
+from socketlens.lsp.positions import UTF16, TextLines
+from socketlens.lsp.state import CONFIG_FILES, OpenDocument, RootState
+from socketlens.model import Emit, Side, Span
+from socketlens.workspace import language_of
+
+log = logging.getLogger("socketlens.lsp")
+
+STATUS_NOTIFICATION = "socketlens/status"
+SETTINGS_SECTION = "socketlens"
+DIAGNOSTIC_DELAY = 0.15  # seconds of quiet after an edit before the rules run again
+REQUEST_FAILED = -32803  # LSP RequestFailed: a refusal the client shows to the user
+WATCHED_GLOB = "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte,py}"
+CONFIG_GLOB = "**/{socketlens.toml,pyproject.toml,package.json,tsconfig*.json}"
+RULE_DOCS_URL = "https://github.com/socketlens/socketlens/blob/main/docs/rules/{code}.md"
+
+SEVERITIES = {
+    Severity.ERROR: lsp.DiagnosticSeverity.Error,
+    Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFO: lsp.DiagnosticSeverity.Information,
+    Severity.HINT: lsp.DiagnosticSeverity.Hint,
+}
+
+CodeActionProvider = Callable[[lsp.CodeActionParams], "list[lsp.CodeAction | lsp.Command]"]
+
+
+def rule_docs_href(code: str) -> str:
+    """The rule's documentation: the repository's `docs/rules/<code>.md` when installed from a checkout,
+    otherwise the same page online."""
+    local = Path(__file__).resolve().parents[3] / "docs" / "rules" / f"{code}.md"
+    if local.is_file():
+        return local.as_uri()
+    return RULE_DOCS_URL.format(code=code)
+
+
+class SocketlensServer(LanguageServer):
+    """The language server object, and the extension points for other features (e.g. the scaffold).
+
+    - `root_for(uri) -> RootState | None`: the workspace folder of a document. A `RootState` has
+      `.root` (Path), `.config` (`Config`), `.index` (`EventIndex`, current snapshot), `.rel_of(uri)`,
+      `.uri_of(rel)`.
+    - `index_for(uri)`, `config_for(uri)`, `root_path_for(uri)`: shortcuts; None outside every folder.
+    - `document_text(uri) -> str | None`: the open buffer's text, else the file on disk.
+    - `span_to_range(uri, span) -> Range` and `range_to_span(uri, range) -> Span`: conversions in the
+      negotiated position encoding, against the open buffer or the file on disk.
+    - `code_action_providers`: append `Callable[[CodeActionParams], list[CodeAction | Command]]`; the
+      `textDocument/codeAction` handler concatenates every provider's answer (one failing is logged and
+      skipped).
+    - `refresh(uri)`: re-run diagnostics after a feature changed something.
+    - Also used as-is: `roots` (list of `RootState`), `documents` (uri → `OpenDocument` with `.text`,
+      `.version`, `.rel`, `.lines`), `lines_for(uri) -> TextLines` (byte ↔ position conversions), and
+      `sync(state)` (apply pending buffer edits to the index before reading it).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("socketlens", __version__)
+        self.roots: list[RootState] = []
+        self.documents: dict[str, OpenDocument] = {}
+        self.init_settings: dict[str, Any] = {}
+        self.code_action_providers: list[CodeActionProvider] = [self._quick_fixes]
+        self._diagnostic_tasks: dict[str, asyncio.Task] = {}
+        self._tokens = itertools.count(1)
+        self._background: set[asyncio.Task] = set()
+        self.event_loop: asyncio.AbstractEventLoop | None = None  # set at initialize; for other threads
+
+    # -- extension points ---------------------------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        encoding = None
+        try:
+            encoding = self.workspace.position_encoding
+        except RuntimeError:  # before initialize
+            pass
+        return str(getattr(encoding, "value", encoding) or UTF16)
+
+    def root_for(self, uri: str) -> RootState | None:
+        best = None
+        for state in self.roots:
+            if state.rel_of(uri) is not None and (best is None or len(str(state.root)) > len(str(best.root))):
+                best = state
+        return best
+
+    def index_for(self, uri: str):
+        state = self.root_for(uri)
+        if state is None:
+            return None
+        self.sync(state)
+        return state.index
+
+    def config_for(self, uri: str) -> Config | None:
+        state = self.root_for(uri)
+        return state.config if state is not None else None
+
+    def root_path_for(self, uri: str) -> Path | None:
+        state = self.root_for(uri)
+        return state.root if state is not None else None
+
+    def document_text(self, uri: str) -> str | None:
+        document = self.documents.get(uri)
+        if document is not None:
+            return document.text
+        path = to_fs_path(uri)
+        try:
+            return Path(path).read_bytes().decode("utf-8", errors="replace") if path else None
+        except OSError:
+            return None
+
+    def lines_for(self, uri: str) -> TextLines | None:
+        document = self.documents.get(uri)
+        if document is not None:
+            document.encoding = self.encoding
+            return document.lines
+        state = self.root_for(uri)
+        if state is not None:
+            rel = state.rel_of(uri)
+            return state.disk_lines(rel, self.encoding) if rel else None
+        text = self.document_text(uri)
+        return TextLines(text, self.encoding) if text is not None else None
+
+    def span_to_range(self, uri: str, span: Span) -> lsp.Range:
+        lines = self.lines_for(uri)
+        if lines is None:  # no text: trust the code-point columns
+            return lsp.Range(
+                lsp.Position(span.start_line, span.start_col), lsp.Position(span.end_line, span.end_col)
+            )
+        return lines.range(span)
+
+    def range_to_span(self, uri: str, range_: lsp.Range) -> Span:
+        lines = self.lines_for(uri) or TextLines("", self.encoding)
+        return lines.span(range_.start, range_.end)
+
+    def refresh(self, uri: str | None = None) -> None:
+        for state in self.roots if uri is None else [s for s in [self.root_for(uri)] if s]:
+            self.schedule_diagnostics(state)
+
+    # -- roots, documents, index ----------------------------------------------------------------------------
+
+    def location(self, state: RootState, file: str, span: Span) -> lsp.Location:
+        uri = state.uri_of(file)
+        return lsp.Location(uri=uri, range=self.span_to_range(uri, span))
+
+    def settings_for(self, state: RootState) -> Config:
+        config, problems = load_config(state.root)
+        for overrides in (self.init_settings, state.settings):
+            if overrides:
+                config, more = config.merged(overrides)
+                problems += more
+        for problem in problems:
+            log.warning("config: %s: %s", state.root, problem)
+        return config
+
+    def sync(self, state: RootState) -> None:
+        """Bring the index up to date with the open buffers of this folder (extraction is lazy)."""
+        for document in self.documents.values():
+            if document.rel is None or self.root_for(document.uri) is not state or not document.stale:
+                continue
+            if not state.indexable(document.rel):
+                continue
+            builder = state.builder or IndexBuilder(state.root, state.config, use_cache=False)
+            document.facts = builder.extract_source(document.rel, document.data)
+            document.facts_version = document.version
+            state.index.update(document.facts)
+            state.changed()
+
+    def target(self, uri: str, position: lsp.Position) -> tuple[RootState, nav.Target] | None:
+        state = self.root_for(uri)
+        if state is None:
+            return None
+        self.sync(state)
+        rel = state.rel_of(uri)
+        lines = self.lines_for(uri)
+        if rel is None or lines is None:
+            return None
+        found = nav.target_at(state.index, rel, lines.byte_offset(position))
+        return (state, found) if found is not None else None
+
+    def status(self, state: RootState) -> None:
+        index = state.index
+        self.protocol.notify(
+            STATUS_NOTIFICATION,
+            {
+                "state": "ready" if state.ready else "indexing",
+                "events": len(index.events),
+                "files": len(index.facts),
+                "root": state.uri,
+            },
+        )
+
+    def spawn(self, coroutine) -> asyncio.Task:
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_task_failure)
+        return task
+
+    async def index_root(self, state: RootState) -> None:
+        """(Re)build a folder's index in a worker thread, with work-done progress when the client has it."""
+        state.build_number += 1
+        number = state.build_number
+        state.ready = False
+        state.changed_during_build.clear()
+        self.status(state)
+        token = None
+        if _capability(self.client_capabilities, "window", "work_done_progress"):
+            token = f"socketlens-index-{next(self._tokens)}"
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(
+                    token,
+                    lsp.WorkDoneProgressBegin(
+                        title="socketlens: indexing", message=state.root.name, percentage=0, cancellable=False
+                    ),
+                )
+            except Exception as error:  # noqa: BLE001 - progress is optional
+                log.warning("work-done progress unavailable: %s", error)
+                token = None
+        loop = asyncio.get_running_loop()
+
+        def progress(done: int, total: int) -> None:
+            if token is not None:
+                percentage = int(100 * done / max(total, 1))
+                message = f"{done}/{total} files"
+                loop.call_soon_threadsafe(
+                    self.work_done_progress.report,
+                    token,
+                    lsp.WorkDoneProgressReport(message=message, percentage=percentage),
+                )
+
+        builder = IndexBuilder(state.root, state.config)
+        first = [d.rel for d in self.documents.values() if d.rel and self.root_for(d.uri) is state]
+        try:
+            index = await loop.run_in_executor(None, lambda: builder.build(progress, first=first))
+        except Exception:
+            log.exception("indexing %s failed", state.root)
+            if token is not None:
+                self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="failed"))
+            return
+        if number != state.build_number or state not in self.roots:
+            return  # a newer build (or a removed folder) superseded this one
+        state.builder, state.index = builder, index
+        state.created.clear()
+        for document in self.documents.values():
+            if self.root_for(document.uri) is state:
+                document.facts_version = -1  # re-apply buffers over the disk's facts
+        for rel in sorted(state.changed_during_build):
+            self._reload_from_disk(state, rel)
+        state.changed_during_build.clear()
+        self.sync(state)
+        state.ready = True
+        state.changed()
+        if token is not None:
+            self.work_done_progress.end(
+                token, lsp.WorkDoneProgressEnd(message=f"{len(index.events)} events in {len(index.facts)} files")
+            )
+        log.info("indexed %s: %d events, %d files", state.root, len(index.events), len(index.facts))
+        self.status(state)
+        await self.publish_diagnostics(state)
+        if self.pull_diagnostics and _capability(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
+            try:
+                await self.workspace_diagnostic_refresh_async(None)
+            except Exception as error:  # noqa: BLE001
+                log.debug("diagnostic refresh not honoured: %s", error)
+
+    def _reload_from_disk(self, state: RootState, rel: str) -> None:
+        """A file changed on disk (and is not open): re-extract it, or drop it when gone."""
+        state.forget_disk_text(rel)
+        data = state.read_disk(rel)
+        workspace = state.index.workspace
+        for cache in ("_exists_cache", "_resolve_cache"):  # a created/deleted file changes module resolution
+            getattr(workspace, cache, {}).clear()
+        if data is None or language_of(rel) is None:
+            state.created.discard(rel)
+            state.index.remove(rel)
+        else:
+            if state.builder is not None and rel not in state.builder.files:
+                state.created.add(rel)
+            builder = state.builder or IndexBuilder(state.root, state.config, use_cache=False)
+            state.index.update(builder.extract_source(rel, data))
+        state.changed()
+
+    # -- diagnostics ------------------------------------------------------------------------------------------
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        return _capability(self.client_capabilities, "text_document", "diagnostic") is not None
+
+    def diagnostics_of(self, state: RootState) -> dict[str, list[Diagnostic]]:
+        self.sync(state)
+        if state.diagnostics is None or state.diagnostics_generation != state.generation:
+            def read_text(rel: str) -> str | None:
+                return self.document_text(state.uri_of(rel))
+
+            found: dict[str, list[Diagnostic]] = {}
+            try:
+                for diagnostic in run_rules(RuleContext(index=state.index, config=state.config, read_text=read_text)):
+                    found.setdefault(diagnostic.file, []).append(diagnostic)
+            except Exception:
+                log.exception("rules failed")
+            state.diagnostics, state.diagnostics_generation = found, state.generation
+        return state.diagnostics
+
+    def lsp_diagnostic(self, state: RootState, diagnostic: Diagnostic) -> lsp.Diagnostic:
+        uri = state.uri_of(diagnostic.file)
+        related = [
+            lsp.DiagnosticRelatedInformation(location=self.location(state, file, span), message=message)
+            for file, span, message in diagnostic.related
+        ]
+        return lsp.Diagnostic(
+            range=self.span_to_range(uri, diagnostic.span),
+            message=diagnostic.message,
+            severity=SEVERITIES.get(diagnostic.severity, lsp.DiagnosticSeverity.Warning),
+            code=diagnostic.code,
+            code_description=lsp.CodeDescription(href=rule_docs_href(diagnostic.code)),
+            source="socketlens",
+            related_information=related or None,
+        )
+
+    def schedule_diagnostics(self, state: RootState, delay: float = DIAGNOSTIC_DELAY) -> None:
+        """Debounced: a newer change cancels the pending run, so a stale result is never published."""
+        pending = self._diagnostic_tasks.get(state.uri)
+        if pending is not None and not pending.done():
+            pending.cancel()
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await self.publish_diagnostics(state)
+
+        self._diagnostic_tasks[state.uri] = self.spawn(later())
+
+    async def publish_diagnostics(self, state: RootState) -> None:
+        if self.pull_diagnostics:
+            if _capability(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
+                try:
+                    await self.workspace_diagnostic_refresh_async(None)
+                except Exception as error:  # noqa: BLE001
+                    log.debug("diagnostic refresh failed: %s", error)
+            return
+        found = self.diagnostics_of(state)
+        for rel in sorted(set(found) | state.published):
+            uri = state.uri_of(rel)
+            document = self.documents.get(uri)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=uri,
+                    diagnostics=[self.lsp_diagnostic(state, d) for d in found.get(rel, [])],
+                    version=document.version if document is not None else None,
+                )
+            )
+        state.published = set(found)
+
+    # -- code actions -------------------------------------------------------------------------------------------
+
+    def _quick_fixes(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        only = params.context.only
+        if only and not any(str(kind).startswith("quickfix") for kind in only):
+            return []
+        state = self.root_for(params.text_document.uri)
+        if state is None:
+            return []
+        rel = state.rel_of(params.text_document.uri)
+        uri = params.text_document.uri
+        ours = self.diagnostics_of(state).get(rel, [])
+        actions: list[lsp.CodeAction] = []
+        for sent in params.context.diagnostics:
+            if sent.source != "socketlens":
+                continue
+            for diagnostic in ours:
+                if diagnostic.code != sent.code or self.span_to_range(uri, diagnostic.span) != sent.range:
+                    continue
+                for fix in diagnostic.fixes:
+                    changes: dict[str, list[lsp.TextEdit]] = {}
+                    for edit in fix.edits:
+                        edit_uri = state.uri_of(edit.file)
+                        changes.setdefault(edit_uri, []).append(
+                            lsp.TextEdit(range=self.span_to_range(edit_uri, edit.span), new_text=edit.new_text)
+                        )
+                    actions.append(
+                        lsp.CodeAction(
+                            title=fix.title,
+                            kind=lsp.CodeActionKind.QuickFix,
+                            diagnostics=[sent],
+                            is_preferred=fix.preferred or None,
+                            edit=lsp.WorkspaceEdit(changes=changes),
+                        )
+                    )
+        return actions
+
+
+def _capability(capabilities: Any, *path: str) -> Any:
+    value = capabilities
+    for name in path:
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def _log_task_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task failed", exc_info=task.exception())
+
+
+def _settings_section(value: Any) -> dict[str, Any]:
+    """initializationOptions / didChangeConfiguration settings: `{socketlens: {...}}` or the section itself."""
+    if not isinstance(value, dict):
+        return {}
+    inner = value.get(SETTINGS_SECTION)
+    if isinstance(inner, dict):
+        return inner
+    return value
+
+
+class _ClientLogHandler(logging.Handler):
+    """Forwards warnings and errors to the client's log (window/logMessage), from any thread."""
+
+    def __init__(self, server: SocketlensServer):
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            loop = self.server.event_loop
+            if loop is None or loop.is_closed():
+                return
+            message = self.format(record)
+            kind = lsp.MessageType.Error if record.levelno >= logging.ERROR else lsp.MessageType.Warning
+            params = lsp.LogMessageParams(type=kind, message=message)
+            loop.call_soon_threadsafe(self.server.window_log_message, params)
+        except Exception:  # noqa: BLE001 - logging must never raise
+            pass
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Handlers
+
+
+def create_server() -> SocketlensServer:
+    server = SocketlensServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: SocketlensServer, params: lsp.InitializeParams) -> None:
+        ls.event_loop = asyncio.get_running_loop()
+        ls.init_settings = _settings_section(params.initialization_options)
+        folders = [f.uri for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [params.root_uri]
+        elif not folders and params.root_path:
+            folders = [from_fs_path(params.root_path)]
+        for uri in folders:
+            path = to_fs_path(uri)
+            if path is None or not Path(path).is_dir():
+                log.warning("workspace folder %s is not a directory; skipped", uri)
+                continue
+            root = Path(path).resolve()
+            state = RootState.empty(root, Config())
+            state.uri = uri
+            state.config = ls.settings_for(state)
+            state.index.config = state.config
+            ls.roots.append(state)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: SocketlensServer, params: lsp.InitializedParams) -> None:
+        if _capability(ls.client_capabilities, "workspace", "did_change_watched_files", "dynamic_registration"):
+            watchers = [lsp.FileSystemWatcher(glob_pattern=WATCHED_GLOB), lsp.FileSystemWatcher(glob_pattern=CONFIG_GLOB)]
+            registration = lsp.Registration(
+                id="socketlens-watched-files",
+                method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+            )
+            try:
+                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+            except Exception as error:  # noqa: BLE001
+                log.warning("could not register file watching: %s", error)
+        await fetch_settings(ls)
+        for state in ls.roots:
+            ls.spawn(ls.index_root(state))
+
+    async def fetch_settings(ls: SocketlensServer) -> bool:
+        """Ask the client for the `socketlens` section of each folder; True when a folder's config changed."""
+        if not _capability(ls.client_capabilities, "workspace", "configuration") or not ls.roots:
+            return False
+        try:
+            items = [lsp.ConfigurationItem(scope_uri=s.uri, section=SETTINGS_SECTION) for s in ls.roots]
+            answers = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=items))
+        except Exception as error:  # noqa: BLE001
+            log.warning("workspace/configuration failed: %s", error)
+            return False
+        changed = False
+        for state, answer in zip(ls.roots, answers or []):
+            state.settings = _settings_section(answer) if isinstance(answer, dict) else {}
+            changed |= apply_config(ls, state)
+        return changed
+
+    def apply_config(ls: SocketlensServer, state: RootState) -> bool:
+        """Recompute a folder's config; True when the index must be rebuilt."""
+        config = ls.settings_for(state)
+        if config == state.config:
+            return False
+        rebuild = _without_severities(config) != _without_severities(state.config)
+        state.config = config
+        state.index.config = config
+        state.changed()
+        return rebuild
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: SocketlensServer, params: lsp.DidChangeConfigurationParams) -> None:
+        if _capability(ls.client_capabilities, "workspace", "configuration"):
+            await fetch_settings_and_rebuild(ls)
+            return
+        ls.init_settings = _settings_section(params.settings) or ls.init_settings
+        for state in ls.roots:
+            if apply_config(ls, state):
+                ls.spawn(ls.index_root(state))
+            else:
+                ls.schedule_diagnostics(state, 0)
+
+    async def fetch_settings_and_rebuild(ls: SocketlensServer) -> None:
+        before = {s.uri: s.config for s in ls.roots}
+        await fetch_settings(ls)
+        for state in ls.roots:
+            old = before.get(state.uri)
+            if old is not None and _without_severities(old) != _without_severities(state.config):
+                ls.spawn(ls.index_root(state))
+            else:
+                ls.schedule_diagnostics(state, 0)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: SocketlensServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {f.uri for f in params.event.removed}
+        ls.roots = [s for s in ls.roots if s.uri not in removed]
+        for folder in params.event.added:
+            path = to_fs_path(folder.uri)
+            if path and Path(path).is_dir():
+                state = RootState.empty(Path(path).resolve(), Config())
+                state.uri = folder.uri
+                state.config = ls.settings_for(state)
+                ls.roots.append(state)
+                ls.spawn(ls.index_root(state))
+
+    # -- documents ---------------------------------------------------------------------------------------------
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SocketlensServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        state = ls.root_for(item.uri)
+        ls.documents[item.uri] = OpenDocument(
+            item.uri, item.version, item.text, ls.encoding, rel=state.rel_of(item.uri) if state else None
+        )
+        if state is not None:
+            ls.schedule_diagnostics(state, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SocketlensServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = ls.documents.get(uri)
+        if document is None:
+            return
+        # pygls has applied the (incremental) changes to its copy; take the result.
+        document.replace_text(ls.workspace.get_text_document(uri).source, params.text_document.version)
+        state = ls.root_for(uri)
+        if state is not None:
+            ls.schedule_diagnostics(state)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SocketlensServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = ls.documents.pop(uri, None)
+        state = ls.root_for(uri)
+        if document is None or state is None or document.rel is None:
+            return
+        if state.indexable(document.rel) or document.rel in state.index.facts:
+            ls._reload_from_disk(state, document.rel)  # back to what the disk says
+        ls.schedule_diagnostics(state, 0)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls: SocketlensServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        touched: set[int] = set()
+        config_changed = False
+        for change in params.changes:
+            state = ls.root_for(change.uri)
+            if state is None:
+                continue
+            rel = state.rel_of(change.uri)
+            if rel is None:
+                continue
+            if rel in CONFIG_FILES or rel.rsplit("/", 1)[-1].startswith("tsconfig"):
+                config_changed = True
+                continue
+            if change.uri in ls.documents and change.type != lsp.FileChangeType.Deleted:
+                continue  # the open buffer wins over the disk
+            if not state.indexable(rel) and rel not in state.index.facts:
+                continue
+            if not state.ready:
+                state.changed_during_build.add(rel)
+            ls._reload_from_disk(state, rel)
+            touched.add(id(state))
+        if config_changed:
+            for state in ls.roots:
+                ls.settings_for(state)
+            await fetch_settings(ls)
+            for state in ls.roots:
+                state.config = ls.settings_for(state)
+                ls.spawn(ls.index_root(state))
+            return
+        for state in ls.roots:
+            if id(state) in touched:
+                ls.schedule_diagnostics(state)
+
+    # -- navigation ----------------------------------------------------------------------------------------------
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: SocketlensServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+        return [ls.location(state, loc.file, loc.span) for loc in nav.definitions(state.index, target)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_DECLARATION)
+    def declaration(ls: SocketlensServer, params: lsp.DeclarationParams) -> list[lsp.Location] | None:
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+        return [ls.location(state, loc.file, loc.span) for loc in nav.declarations(state.index, target)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: SocketlensServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+        include = params.context.include_declaration if params.context is not None else True
+        return [ls.location(state, loc.file, loc.span) for loc in nav.references(state.index, target, include)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: SocketlensServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+
+        def link(file: str, span: Span) -> str:
+            return f"{state.uri_of(file)}#L{span.start_line + 1}"
+
+        text = nav.hover_markdown(state.index, target, link)
+        if text is None:
+            return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text),
+            range=ls.span_to_range(params.text_document.uri, target.span),
+        )
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=['"', "'", "`", "("])
+    )
+    def completion(ls: SocketlensServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+        uri = params.text_document.uri
+        state = ls.root_for(uri)
+        document = ls.documents.get(uri)
+        if state is None or document is None or document.rel is None:
+            return None
+        grammar = _grammar(document.rel)
+        if grammar is None:
+            return None
+        ls.sync(state)
+        document.encoding = ls.encoding
+        offset = document.lines.byte_offset(params.position)
+        forwarders = {
+            forwarder.function: (forwarder.param_index, "emit" if isinstance(forwarder.inner, Emit) else "listen")
+            for facts in state.index.facts.values()
+            for forwarder in facts.forwarders
+        }
+        context = nav.completion_context(
+            document.data, grammar, offset, state.config.hooks, forwarders, _file_side(state, document.rel)
+        )
+        if context is None:
+            return None
+        project = state.index.workspace.project_of(document.rel)
+        if context.kind == nav.ROOM:
+            choices = nav.room_completions(state.config, context)
+        else:
+            choices = nav.event_completions(state.index, context, project)
+        replace = lsp.Range(
+            start=document.lines.position_at_byte(context.replace_start),
+            end=document.lines.position_at_byte(context.replace_end),
+        )
+        items = []
+        for number, choice in enumerate(choices):
+            items.append(
+                lsp.CompletionItem(
+                    label=choice.label,
+                    kind=lsp.CompletionItemKind.Event if choice.kind == nav.EVENT else lsp.CompletionItemKind.Value,
+                    detail=choice.detail,
+                    documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=choice.documentation)
+                    if choice.documentation
+                    else None,
+                    text_edit=lsp.TextEdit(range=replace, new_text=choice.insert_text),
+                    filter_text=choice.insert_text,
+                    sort_text=f"{number:04d}",
+                )
+            )
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: SocketlensServer, params: lsp.PrepareRenameParams):
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+        try:
+            span, placeholder = nav.rename_range(state.index, target)
+        except nav.RenameRefused as refusal:
+            raise JsonRpcException(str(refusal), code=REQUEST_FAILED) from None
+        if span.start_line != target.span.start_line and target.role != nav.LITERAL:
+            span = target.span
+        uri = params.text_document.uri
+        return lsp.PrepareRenamePlaceholder(range=ls.span_to_range(uri, span), placeholder=placeholder)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
+    def rename(ls: SocketlensServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        found = ls.target(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        state, target = found
+        try:
+            edits = nav.rename_plan(state.index, target, params.new_name)
+        except nav.RenameRefused as refusal:
+            raise JsonRpcException(str(refusal), code=REQUEST_FAILED) from None
+        changes: dict[str, list[lsp.TextEdit]] = {}
+        for edit in edits:
+            uri = state.uri_of(edit.file)
+            changes.setdefault(uri, []).append(lsp.TextEdit(range=ls.span_to_range(uri, edit.span), new_text=edit.new_text))
+        return lsp.WorkspaceEdit(changes=changes)
+
+    # -- symbols and lenses ---------------------------------------------------------------------------------------
+
+    @server.feature(lsp.WORKSPACE_SYMBOL)
+    def workspace_symbol(ls: SocketlensServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+        out = []
+        for state in ls.roots:
+            ls.sync(state)
+            for symbol in nav.workspace_symbols(state.index, params.query):
+                out.append(
+                    lsp.SymbolInformation(
+                        name=symbol.event,
+                        kind=lsp.SymbolKind.Event,
+                        location=ls.location(state, symbol.file, symbol.span),
+                        container_name=symbol.container,
+                    )
+                )
+        return out
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(ls: SocketlensServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol] | None:
+        uri = params.text_document.uri
+        state = ls.root_for(uri)
+        if state is None:
+            return None
+        ls.sync(state)
+        rel = state.rel_of(uri)
+        out = []
+        for event_map in nav.document_symbols(state.index, rel):
+            children = [
+                lsp.DocumentSymbol(
+                    name=member.event,
+                    kind=lsp.SymbolKind.Event,
+                    range=ls.span_to_range(uri, member.span),
+                    selection_range=ls.span_to_range(uri, member.span),
+                    detail=member.detail,
+                )
+                for member in event_map.members
+            ]
+            whole = ls.span_to_range(uri, event_map.span)
+            out.append(
+                lsp.DocumentSymbol(
+                    name=event_map.name, kind=lsp.SymbolKind.Interface, range=whole, selection_range=whole, children=children
+                )
+            )
+        return out
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS)
+    def code_lens(ls: SocketlensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
+        uri = params.text_document.uri
+        state = ls.root_for(uri)
+        if state is None:
+            return None
+        ls.sync(state)
+        rel = state.rel_of(uri)
+        lenses = []
+        for lens in nav.code_lenses(state.index, rel):
+            range_ = ls.span_to_range(uri, lens.span)
+            locations = [ls.location(state, loc.file, loc.span) for loc in lens.locations]
+            arguments = [uri, _json(range_.start), [_json(location) for location in locations]]
+            lenses.append(
+                lsp.CodeLens(
+                    range=range_,
+                    command=lsp.Command(title=lens.title, command="editor.action.showReferences", arguments=arguments),
+                )
+            )
+        return lenses
+
+    # -- diagnostics and code actions --------------------------------------------------------------------------------
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+        lsp.DiagnosticOptions(identifier="socketlens", inter_file_dependencies=True, workspace_diagnostics=True),
+    )
+    def document_diagnostic(ls: SocketlensServer, params: lsp.DocumentDiagnosticParams):
+        uri = params.text_document.uri
+        state = ls.root_for(uri)
+        if state is None:
+            return lsp.RelatedFullDocumentDiagnosticReport(items=[])
+        found = ls.diagnostics_of(state)
+        result_id = f"{state.build_number}.{state.generation}"
+        if params.previous_result_id == result_id:
+            return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        rel = state.rel_of(uri)
+        items = [ls.lsp_diagnostic(state, d) for d in found.get(rel, [])]
+        return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+    @server.feature(lsp.WORKSPACE_DIAGNOSTIC)
+    def workspace_diagnostic(ls: SocketlensServer, params: lsp.WorkspaceDiagnosticParams) -> lsp.WorkspaceDiagnosticReport:
+        previous = {p.uri: p.value for p in params.previous_result_ids or []}
+        reports: list[Any] = []
+        for state in ls.roots:
+            found = ls.diagnostics_of(state)
+            result_id = f"{state.build_number}.{state.generation}"
+            files = set(found) | {d.rel for d in ls.documents.values() if d.rel and ls.root_for(d.uri) is state}
+            for rel in sorted(files):
+                uri = state.uri_of(rel)
+                document = ls.documents.get(uri)
+                version = document.version if document is not None else None
+                if previous.get(uri) == result_id:
+                    reports.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=result_id))
+                    continue
+                items = [ls.lsp_diagnostic(state, d) for d in found.get(rel, [])]
+                reports.append(
+                    lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=items, result_id=result_id)
+                )
+        return lsp.WorkspaceDiagnosticReport(items=reports)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor]),
+    )
+    def code_action(ls: SocketlensServer, params: lsp.CodeActionParams):
+        actions: list[Any] = []
+        for provider in list(ls.code_action_providers):
+            try:
+                actions.extend(provider(params) or [])
+            except Exception:
+                log.exception("code action provider %r failed", getattr(provider, "__name__", provider))
+        return actions
+
+    try:  # the "Add WebSocket event" scaffold, when installed
+        from socketlens.lsp import scaffold_feature
+    except ImportError:
+        pass
+    else:
+        scaffold_feature.register(server)
+    return server
+
+
+def _without_severities(config: Config) -> Config:
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    return replace(config, severities=MappingProxyType({}))
+
+
+def _grammar(rel: str) -> str | None:
+    language = language_of(rel)
+    if language not in ("typescript", "tsx", "javascript"):
+        return None
+    return "tsx" if rel.endswith(".tsx") else language
+
+
+def _file_side(state: RootState, rel: str) -> Side | None:
+    facts = state.index.facts.get(rel)
+    if facts is not None:
+        modules = {module for _, module in facts.socket_imports}
+        if modules == {"socket.io"}:
+            return Side.SERVER
+        if modules == {"socket.io-client"}:
+            return Side.CLIENT
+    hint = state.index.workspace.side_hint(rel)
+    if hint is None and state.builder is not None and state.builder.workspace is not None:
+        hint = state.builder.workspace.side_hint(rel)
+    return Side(hint) if hint else None
+
+
+def _json(value: Any) -> Any:
+    from lsprotocol import converters
+
+    return converters.get_converter().unstructure(value)
+
+
+def _configure_logging(server: SocketlensServer) -> None:
+    root = logging.getLogger()
+    if not any(getattr(h, "_socketlens", False) for h in root.handlers):
+        stderr = logging.StreamHandler(sys.stderr)
+        stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        stderr._socketlens = True  # type: ignore[attr-defined]
+        root.addHandler(stderr)
+        root.setLevel(logging.INFO)
+        logging.getLogger("pygls").setLevel(logging.WARNING)
+    client = _ClientLogHandler(server)
+    client.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logging.getLogger("socketlens").addHandler(client)
+
+
+def run_server(tcp: tuple[str, int] | None = None) -> None:
+    """Serve LSP over stdio (the default) or on a TCP port for debugging."""
+    server = create_server()
+    _configure_logging(server)
+    if tcp is not None:
+        server.start_tcp(*tcp)
+    else:
+        server.start_io()
+
+
+if __name__ == "__main__":
+    run_server()
