@@ -14,6 +14,7 @@ from socketlens.extract.typescript import RESERVED_EVENTS, looks_like_socket_nam
 from socketlens.index.resolve import Resolution
 from socketlens.index.scoping import classify, namespace_of, targeted_rooms
 from socketlens.model import (
+    Receiver,
     Call,
     Declaration,
     Direction,
@@ -345,6 +346,17 @@ class EventIndex:
         last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
         return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
 
+    def _socket_receiver(
+        self, resolution: Resolution, rel: str, receiver: Receiver
+    ) -> tuple[SocketKind | None, str | None, Side] | None:
+        """Kind, namespace and side of a call's receiver; None when it is not a socket.io object (an
+        imported SDK client or EventEmitter) or its side cannot be told."""
+        kind, namespace = self._receiver_kind(resolution, rel, receiver.root, receiver.kind, receiver.namespace)
+        if kind == SocketKind.NOT_SOCKET or (kind is None and not looks_like_socket_name(receiver.root)):
+            return None
+        side = self._side(rel, kind, receiver.root)
+        return (kind, namespace, side) if side is not None else None
+
     def _may_use_socketio(self, rel: str) -> bool:
         """False when the file's package and its project declare no socket.io dependency at all."""
         package = self.workspace.package_of(rel)
@@ -370,15 +382,10 @@ class EventIndex:
         emit_file: str,
         result: _Resolved,
     ) -> None:
-        receiver = emit.receiver
-        kind, namespace = self._receiver_kind(resolution, emit_file, receiver.root, receiver.kind, receiver.namespace)
-        if kind == SocketKind.NOT_SOCKET:
+        placed = self._socket_receiver(resolution, emit_file, emit.receiver)
+        if placed is None:
             return
-        if kind is None and not looks_like_socket_name(receiver.root):
-            return  # an imported object that is not a socket: an SDK client, an EventEmitter
-        side = self._side(emit_file, kind, receiver.root)
-        if side is None:
-            return
+        kind, namespace, side = placed
         named = resolution.event_name(rel, value)
         if named is None:
             result.dynamic.append(DynamicSite(rel, span, "emit", name_text, side))
@@ -424,17 +431,12 @@ class EventIndex:
         forwarder: Forwarder | None = None,
     ) -> None:
         if listener.receiver is None:  # a hook call: the client side by construction
-            side: Side | None = Side.CLIENT
+            side = Side.CLIENT
         else:
-            receiver = listener.receiver
-            kind, _ = self._receiver_kind(resolution, listener_file, receiver.root, receiver.kind, receiver.namespace)
-            if kind == SocketKind.NOT_SOCKET:
+            placed = self._socket_receiver(resolution, listener_file, listener.receiver)
+            if placed is None:
                 return
-            if kind is None and not looks_like_socket_name(receiver.root):
-                return
-            side = self._side(listener_file, kind, receiver.root)
-        if side is None:
-            return
+            side = placed[2]
         named = resolution.event_name(rel, value)
         if named is None:
             result.dynamic.append(DynamicSite(rel, span, "listen", name_text, side))
