@@ -76,12 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead, for debugging")
     serve.set_defaults(run=_run_serve)
 
-    try:
-        from socketlens.scaffold_cli import add_subcommand
-    except ImportError:
-        pass
-    else:
-        add_subcommand(commands, _common)
+    from socketlens.scaffold_cli import add_subcommand
+
+    add_subcommand(commands, _common)
     return parser
 
 

@@ -28,6 +28,7 @@ from socketlens.analysis import navigate as nav
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, run_rules
 from socketlens.config import Config, load_config
 from socketlens.index.builder import IndexBuilder
+from socketlens.lsp import scaffold_feature
 from socketlens.lsp.positions import UTF16, TextLines
 from socketlens.lsp.state import CONFIG_FILES, OpenDocument, RootState
 from socketlens.model import Emit, Side, Span
@@ -872,7 +873,9 @@ def create_server() -> SocketlensServer:
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor]),
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.Source]
+        ),
     )
     def code_action(ls: SocketlensServer, params: lsp.CodeActionParams):
         actions: list[Any] = []
@@ -883,12 +886,7 @@ def create_server() -> SocketlensServer:
                 log.exception("code action provider %r failed", getattr(provider, "__name__", provider))
         return actions
 
-    try:  # the "Add WebSocket event" scaffold, when installed
-        from socketlens.lsp import scaffold_feature
-    except ImportError:
-        pass
-    else:
-        scaffold_feature.register(server)
+    scaffold_feature.register(server)  # the "Add WebSocket event" command, request and code actions
     return server
 
 
