@@ -468,6 +468,25 @@ async function main() {
         return (await hover.innerText()).replace(/\s+/g, " ").slice(0, 160);
       });
 
+      // The mock server has no code lenses.
+      if (serverMode !== "mock") await check(page, "code-lens-shows-references", async () => {
+        // The server's lens runs editor.action.showReferences; the extension's middleware turns its JSON
+        // arguments into Uri/Position/Location, without which VS Code rejects the command.
+        await page.keyboard.press("Escape");
+        await openFile(page, leadsRel);
+        if (emit) await gotoPosition(page, emit.line, emit.column);
+        const lens = page.locator(".contentWidgets .codelens-decoration a", { hasText: /listener/ }).first();
+        await lens.waitFor({ state: "visible", timeout: 20000 });
+        const title = (await lens.innerText()).trim();
+        await lens.click();
+        const peek = page.locator(".peekview-widget");
+        await peek.waitFor({ state: "visible", timeout: 10000 });
+        const refs = (await peek.locator(".monaco-list-row").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
+        if (refs.length === 0) throw new Error(`lens "${title}" opened an empty peek`);
+        await page.keyboard.press("Escape");
+        return `lens "${title}" → peek with ${refs.length} rows: ${refs.join(" | ")}`;
+      });
+
       await check(page, "add-event-escape-cancels", async () => {
         await page.keyboard.press("Escape");
         await openFile(page, leadsRel);
@@ -535,7 +554,13 @@ async function main() {
       await page.keyboard.press("Escape");
       await page.keyboard.press("Escape");
       await runCommand(page, "socketlens: Show output");
-      await page.locator(".output-view, .panel .monaco-editor", { hasText: /socketlens|probing|using/ }).first().waitFor({ timeout: 10000 });
+      // The output editor renders only the lines in view, and the tail of the log may be anything (a
+      // server traceback, say): look for the channel picker's selection as well as for the text.
+      const text = page.locator(".output-view, .panel .monaco-editor", { hasText: /socketlens|probing|using/ }).first();
+      const picker = page.locator(".panel .monaco-select-box", { hasText: "socketlens" }).first();
+      const pickerTitle = page.locator('.panel [title="socketlens"], .panel [aria-label*="socketlens"]').first();
+      await text.or(picker).or(pickerTitle).first().waitFor({ timeout: 10000 });
+      await page.locator(".panel .output-view, .panel .monaco-editor").first().waitFor({ state: "visible", timeout: 5000 });
       return "socketlens output shown";
     });
 

@@ -8,6 +8,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { addEventCommand } from "./addEvent";
+import { codeLensMiddleware } from "./codeLens";
 import { STATUS_NOTIFICATION, type StatusParams } from "./protocol";
 import { locateServer, type ServerCommand } from "./serverLocator";
 import { StatusItem } from "./status";
@@ -108,12 +109,15 @@ function createClient(server: ServerCommand): LanguageClient {
         readline.createInterface({ input, crlfDelay: Infinity }).on("line", logServerLine);
       },
     },
+    // Converts the JSON arguments of the server's showReferences lenses into VS Code objects.
+    middleware: codeLensMiddleware(() => c.protocol2CodeConverter),
     initializationFailedHandler: (error) => {
       log.error(`socketlens server failed to initialize: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     },
   };
 
+  // `c` is read lazily by the code lens middleware above, which runs only once the client has started.
   const c = new LanguageClient(CLIENT_ID, "socketlens", serverOptions, clientOptions);
   c.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params));
   c.onDidChangeState((e) => {
@@ -208,7 +212,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand("socketlens.restartServer", () => restart()),
     vscode.commands.registerCommand("socketlens.showOutput", () => log.show()),
-    vscode.commands.registerCommand("socketlens.addEvent", () => addEventCommand(() => client, log)),
+    // Code actions of the server pass one prefill object (see addEvent.ts); the editor context menu
+    // passes the document's Uri, which parsePrefill ignores.
+    vscode.commands.registerCommand("socketlens.addEvent", (prefill?: unknown) => addEventCommand(() => client, log, prefill)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("socketlens")) return;
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) {

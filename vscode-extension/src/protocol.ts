@@ -53,16 +53,44 @@ export interface ScaffoldOptions {
   namingHint: string;
 }
 
+/**
+ * What `socketlens.scaffold.addEvent` builds: the whole event, or one missing piece of an event that is
+ * already declared ("emit": the emit in a route; "consumer": the listener hook in a component).
+ */
+export type ScaffoldPart = "declare" | "emit" | "consumer";
+export const SCAFFOLD_PARTS: readonly ScaffoldPart[] = ["declare", "emit", "consumer"];
+
 /** The single argument of `socketlens.scaffold.addEvent`. */
 export interface AddEventArguments {
   name: string;
   payload: string;
-  scope: ScopeKind;
+  /** Needed when the emit is part of the scaffold. */
+  scope?: ScopeKind;
   roomTemplate?: string;
-  /** A route label such as "POST /api/leads". */
-  trigger: string;
+  /** A route label such as "POST /api/leads"; needed when the emit is part of the scaffold. */
+  trigger?: string;
+  /** Workspace-relative file of the trigger route, when the label alone is ambiguous. */
+  triggerFile?: string;
   /** Workspace-relative file of the consumer component. */
   consumer?: string;
+  /** Omitted: the whole scaffold. */
+  parts?: ScaffoldPart[];
+  /** A document (or folder) URI: tells a multi-root server which folder to write into. */
+  uri?: string;
+}
+
+/**
+ * The argument the server's code actions pass to the client command `socketlens.addEvent`
+ * ("Add WebSocket event…", "Add WebSocket event emitted by POST /api/leads…", "Add emit for X…",
+ * "Add listener hook for X…"). Every field answers one prompt, which is then skipped.
+ */
+export interface AddEventPrefill {
+  uri?: string;
+  name?: string;
+  payload?: string;
+  trigger?: string;
+  triggerFile?: string;
+  parts?: ScaffoldPart[];
 }
 
 export interface AddEventResult {
