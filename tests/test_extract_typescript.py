@@ -247,3 +247,76 @@ def test_param_names_a_wrapper_parameter():
     facts = extract(SERVER + "function send(event: string) { io.emit(event); }\n")
     (forwarder,) = facts.forwarders
     assert forwarder.inner.name == Param("send", 0)
+
+
+def test_class_fields_typed_or_created_as_sockets_are_receivers_through_this():
+    facts = extract(
+        """\
+        import { Server, Namespace } from "socket.io";
+        import { io } from "socket.io-client";
+        import { WebSocketServer } from "@nestjs/websockets";
+
+        class Gateway {
+          @WebSocketServer() server: Server;
+          private hub: Server | null = null;
+          #client = io("/x");
+          constructor(private readonly admin: Namespace, plain: Server) {}
+          tell() {
+            this.server.to(`org:${1}`).emit("gw:told", 1);
+            this.hub?.emit("hub:told");
+            this.admin.emit("admin:told");
+            this.emitter.emit("not:a-socket");
+          }
+        }
+        class Other {
+          tell() { this.server.emit("other:unknown"); }
+        }
+        """
+    )
+    emits = by_name(facts.emits)
+    assert emits["gw:told"].receiver.kind == SocketKind.SERVER
+    assert emits["gw:told"].receiver.root == "this.server"
+    assert emits["gw:told"].receiver.namespace is None  # a gateway's namespace is its decorator's; none here
+    assert emits["hub:told"].receiver.namespace == "/"
+    assert emits["hub:told"].receiver.kind == SocketKind.SERVER
+    assert emits["admin:told"].receiver.kind == SocketKind.NAMESPACE
+    assert "not:a-socket" not in emits
+    assert "other:unknown" not in emits  # another class's `this.server` is not known to be a socket
+
+
+def test_private_field_names_keep_their_socket_convention():
+    facts = extract(
+        """\
+        export class SocketService {
+          setIO(io) { this._io = io; }
+          emitToOrg(orgId: string, event: string, data: unknown) {
+            this._io.to(`org:${orgId}`).emit(event, data);
+          }
+        }
+        """
+    )
+    (forwarder,) = facts.forwarders
+    assert (forwarder.function, forwarder.param_index, forwarder.inner.receiver.root) == ("emitToOrg", 1, "this._io")
+
+
+def test_nestjs_gateway_server_field_takes_the_decorators_namespace():
+    facts = extract(
+        """\
+        import { WebSocketGateway, WebSocketServer } from "@nestjs/websockets";
+        import { Server } from "socket.io";
+
+        @WebSocketGateway(4001, { namespace: "alerts", cors: { origin: "*" } })
+        export class AlertsGateway {
+          @WebSocketServer() server: Server;
+          send(data: unknown) { this.server.emit("alert:new", data); }
+        }
+        @WebSocketGateway()
+        export class MainGateway {
+          @WebSocketServer() server: Server;
+          send() { this.server.emit("main:tick"); }
+        }
+        """
+    )
+    emits = by_name(facts.emits)
+    assert emits["alert:new"].receiver.namespace == "/alerts"
+    assert emits["main:tick"].receiver.namespace == "/"

@@ -508,13 +508,13 @@ async def test_two_roots_stay_separate_and_report_progress(tmp_path):
         # status notifications and work-done progress, one per root
         ready = [st for st in s.statuses if st["state"] == "ready"]
         assert sorted(st["root"] for st in ready) == sorted([first.as_uri(), second.as_uri()])
-        assert all(st["events"] == 12 and st["files"] == 20 for st in ready)
+        assert all(st["events"] == 12 and st["files"] == 24 for st in ready)
         assert any(st["state"] == "indexing" for st in s.statuses)
         reports = list(s.client.progress_reports.values())
         assert len(reports) == 2
         for report in reports:
             assert isinstance(report[0], lsp.WorkDoneProgressBegin) and report[0].title == "socketlens: indexing"
-            assert isinstance(report[-1], lsp.WorkDoneProgressEnd) and "12 events in 20 files" in report[-1].message
+            assert isinstance(report[-1], lsp.WorkDoneProgressEnd) and "12 events in 24 files" in report[-1].message
 
 
 async def test_pull_diagnostics_when_the_client_supports_them(tmp_path):

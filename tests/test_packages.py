@@ -128,6 +128,25 @@ def test_projects_of_independent_examples(tmp_path: Path) -> None:
     assert ws.project_of("examples/loose/app.js") == ""
 
 
+def test_projects_join_halves_named_with_a_qualifier(tmp_path: Path) -> None:
+    # One app's halves named `server`, `vue-client`, `server-redis`: one project. Qualified halves that sit
+    # directly in a collection folder (`demos/chat-server`) stay apps of their own.
+    pkg(tmp_path, "demos/todo/server", name="todo-server", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "demos/todo/vue-client", name="vue-client", dependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "demos/todo/server_redis", name="todo-redis", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "demos/todo/docs-site", name="docs")
+    pkg(tmp_path, "demos/chat-server", name="chat-server", dependencies={"socket.io": "4"})
+    for rel in ("demos/todo/server/a.ts", "demos/todo/vue-client/src/b.js", "demos/todo/server_redis/c.js",
+                "demos/todo/docs-site/d.js", "demos/chat-server/e.js"):
+        write(tmp_path, rel)
+    ws = workspace(tmp_path)
+    assert ws.project_of("demos/todo/server/a.ts") == "demos/todo"
+    assert ws.project_of("demos/todo/vue-client/src/b.js") == "demos/todo"
+    assert ws.project_of("demos/todo/server_redis/c.js") == "demos/todo"
+    assert ws.project_of("demos/todo/docs-site/d.js") == "demos/todo/docs-site"
+    assert ws.project_of("demos/chat-server/e.js") == "demos/chat-server"
+
+
 def test_projects_without_any_root_package(tmp_path: Path) -> None:
     pkg(tmp_path, "examples/a", name="a")
     pkg(tmp_path, "examples/a/src/lib", name="nested", type="module")  # topmost wins, not nearest

@@ -211,6 +211,26 @@ socket.on("connect", () => {
     assert only(found, "listener-in-connect") == []
 
 
+def test_listener_in_connect_is_quiet_for_the_servers_connect_alias(tmp_path):
+    # On a server, "connect" is an alias of "connection": one call per client, with that client's socket.
+    files = {
+        "apps/api/src/alias.ts": """\
+import { Server, Socket } from "socket.io";
+
+const io = new Server(8080);
+io.on("connect", (socket: Socket) => {
+  socket.on("ping", () => {});
+});
+export function wire(server: any) {
+  server.on("connect", (client: any) => {
+    client.on("pong", () => {});
+  });
+}
+"""
+    }
+    assert only(check(tmp_path, files), "listener-in-connect") == []
+
+
 @pytest.mark.parametrize(
     "body, where",
     [

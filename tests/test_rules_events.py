@@ -1,7 +1,7 @@
 """Rules over the whole event graph: undeclared-event, wrong-direction, no-listener, no-emitter,
 unused-event."""
 
-from test_rules_harness import check, line_of, only
+from test_rules_harness import check, line_of, only, run
 
 FEED = "apps/web/src/components/Feed.tsx"
 LEADS = "apps/api/src/routes/leads.ts"
@@ -39,6 +39,29 @@ def test_undeclared_event_is_quiet_in_a_project_without_event_maps(tmp_path):
     files = {"packages/shared/src/socket-events.ts": "export const VERSION = 1;\n"}
     files = _edit(files, FEED, 'useSocketEvent("lead:new"', 'useSocketEvent("lead:nwe"')
     assert only(check(tmp_path, files), "undeclared-event") == []
+
+
+def test_undeclared_event_ignores_the_maps_of_another_independent_app(tmp_path):
+    # Two example apps side by side, no root package: only the first types its events.
+    files = {
+        "examples/typed/package.json": '{"name": "typed", "dependencies": {"socket.io": "4"}}',
+        "examples/typed/server.ts": """\
+import { Server } from "socket.io";
+interface ServerToClientEvents { "todo:created": (id: string) => void }
+const io = new Server<{}, ServerToClientEvents>(3000);
+io.emit("todo:created", "1");
+""",
+        "examples/plain/package.json": '{"name": "plain", "dependencies": {"socket.io": "4"}}',
+        "examples/plain/index.js": """\
+const io = require("socket.io")(3000);
+io.on("connection", (socket) => socket.emit("todo:create", 1));
+""",
+    }
+    root = tmp_path / "repo"
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content, encoding="utf-8")
+    assert only(run(root), "undeclared-event") == []
 
 
 def test_wrong_direction_server_emitting_a_client_event_and_client_hearing_it(tmp_path):

@@ -32,8 +32,23 @@ _ENTRY_FALLBACKS = ("src/index.ts", "src/index.tsx", "index.ts", "index.tsx", "i
 _CONDITION_ORDER = ("types", "typings", "import", "module", "default", "require", "node", "browser")
 _SKIP_GLOB_DIRS = frozenset({"node_modules", ".git", "dist", "build", ".next", ".turbo", "coverage"})
 _HALF_APP_NAMES = frozenset({"server", "client", "backend", "frontend", "api", "web"})
+# Folders that hold independent apps side by side: a half app directly inside one is not grouped with it.
+_COLLECTION_DIRS = frozenset({"examples", "example", "samples", "demos", "packages", "apps", "services", "projects"})
 
 SideHint = Literal["server", "client"]
+
+
+def _is_half_app(directory: str) -> bool:
+    """`server`, `client`...; or a qualified half (`vue-client`, `server-postgres-cluster`) unless it sits
+    directly in a collection of independent apps (`examples/chat-server` is an app of its own)."""
+    parent, _, name = directory.rpartition("/")
+    name = name.lower()
+    if name in _HALF_APP_NAMES:
+        return True
+    words = name.replace("_", "-").replace(".", "-").split("-")
+    if len(words) < 2 or not _HALF_APP_NAMES.intersection(words):
+        return False
+    return parent.rpartition("/")[2].lower() not in _COLLECTION_DIRS
 
 
 @dataclass(frozen=True)
@@ -482,8 +497,9 @@ class Workspace:
             topmost = ancestor
         if topmost is None:
             return ""
-        # 3. examples/chat/server + examples/chat/client form one project.
-        if topmost and topmost.rsplit("/", 1)[-1].lower() in _HALF_APP_NAMES:
+        # 3. examples/chat/server + examples/chat/client form one project, and so do
+        #    examples/crud/server + examples/crud/vue-client (a half named with a qualifier).
+        if topmost and _is_half_app(topmost):
             parent = _parent(topmost)
             if not self._isfile(self._j(parent, "package.json")):
                 return parent

@@ -107,12 +107,14 @@ def looks_minified_or_generated(rel: str, data: bytes) -> bool:
     # A source map saved with a script extension, or a file that is only a sourceMappingURL comment.
     if stripped.startswith(b"{") and b'"mappings"' in sample and b'"version"' in sample[:200]:
         return True
-    lines = [line.strip() for line in stripped.split(b"\n") if line.strip()]
-    if lines and all(
-        line.startswith((b"//# sourceMappingURL=", b"//@ sourceMappingURL=", b"/*# sourceMappingURL="))
-        for line in lines
-    ):
-        return True
+    # Only a short file can be nothing but sourceMappingURL comments: do not split every file into lines.
+    if len(stripped) < 1024 and b"sourceMappingURL=" in stripped:
+        lines = [line.strip() for line in stripped.split(b"\n") if line.strip()]
+        if all(
+            line.startswith((b"//# sourceMappingURL=", b"//@ sourceMappingURL=", b"/*# sourceMappingURL="))
+            for line in lines
+        ):
+            return True
     if len(sample) >= _MINIFIED_MIN_SIZE:
         line_count = sample.count(b"\n") + 1
         if len(sample) / line_count > _MINIFIED_AVG_LINE:

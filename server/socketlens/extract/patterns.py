@@ -246,7 +246,14 @@ class _Patterns:
                     method = text(callee.child_by_field_name("property"))
                     args = _arguments(outer_call)
                     if method in ("on", "addListener") and args and string_value(args[0]) == "connect":
-                        return self._receiver(callee.child_by_field_name("object")) is not None
+                        received = self._receiver(callee.child_by_field_name("object"))
+                        if received is None:
+                            return False
+                        # A server's (or namespace's) "connect" is an alias of "connection": it fires once
+                        # per client and hands over that client's socket, so listeners belong inside it.
+                        # A client's connect handler takes no parameter.
+                        server_side = received[1] in (SocketKind.SERVER.value, SocketKind.NAMESPACE.value)
+                        return not server_side and not parameter_names(function)
             function = self._function_of(function)
         return False
 
@@ -606,6 +613,8 @@ class _Patterns:
 
     def _handshake_middleware(self, function: Node) -> None:
         """`(socket, next) => { ...socket.handshake.auth... next(new Error()) }`, wherever it is defined."""
+        if self.lines.data.find(b"handshake", function.start_byte, function.end_byte) == -1:
+            return  # most functions never mention it: skip the walk
         params = parameter_names(function)
         if len(params) < 2 or not params[1]:
             return

@@ -110,8 +110,37 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
 _SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})
 
 
+def _gateway_namespace(class_node: Node | None) -> str | None:
+    """The namespace of a NestJS `@WebSocketGateway([port,] { namespace })` class: "/" without the option,
+    None when it is not a literal (a regex or a function) or the class has no such decorator."""
+    if class_node is None:
+        return None
+    holders = [class_node] + ([class_node.parent] if class_node.parent is not None and class_node.parent.type == "export_statement" else [])
+    for holder in holders:
+        for decorator in (c for c in holder.children if c.type == "decorator"):
+            call = next((c for c in decorator.named_children if c.type == "call_expression"), None)
+            if call is None or text(call.child_by_field_name("function")) != "WebSocketGateway":
+                continue
+            arguments = call.child_by_field_name("arguments")
+            options = next((a for a in arguments.named_children if a.type == "object"), None) if arguments else None
+            pair = next(
+                (p for p in (options.named_children if options is not None else ()) if p.type == "pair" and text(p.child_by_field_name("key")) == "namespace"),
+                None,
+            )
+            if pair is None:
+                return "/"
+            value = string_value(pair.child_by_field_name("value"))
+            return None if value is None else "/" + value.lstrip("/")
+    return None
+
+
+def _default_namespace(kind: SocketKind) -> str | None:
+    return "/" if kind == SocketKind.SERVER else None
+
+
 def looks_like_socket_name(root: str) -> bool:
-    last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
+    # `this._io`, `this.#socket`: a private field keeps its conventional name behind the prefix.
+    last = root.rsplit(".", 1)[-1].removesuffix("()").lower().lstrip("_#")
     return "socket" in last or last in _SOCKETY_NAMES or last in ("getio", "useio")
 
 
@@ -198,6 +227,9 @@ class _Extractor:
         # Bindings a function gets from where it is passed: the socket of a `connection` callback.
         self.preset: dict[int, dict[str, SocketBinding]] = {}
         self.route_of_function: dict[int, Route] = {}
+        # Per class body: fields typed or initialised as sockets (`private io: Server`, `@WebSocketServer()
+        # server: Server`, `constructor(private socket: Socket)`), read back through `this.<field>`.
+        self.class_fields: dict[int, dict[str, SocketBinding]] = {}
 
     # -- driver -----------------------------------------------------------------------------------------
 
@@ -261,6 +293,8 @@ class _Extractor:
                 self._visit_declarator(node)
             elif kind in ("interface_declaration", "type_alias_declaration"):
                 self._visit_type_declaration(node)
+            elif kind == "class_body":
+                self._collect_class_fields(node)
             stack.extend((child, False) for child in reversed(node.named_children))
 
     # -- module level: imports, exports, constants ------------------------------------------------------
@@ -840,6 +874,9 @@ class _Extractor:
             if path[0] == "this":
                 if len(path) >= 2 and path[1].startswith("$"):  # Vue's this.$emit / this.$on
                     return None, None, None
+                field_binding = self._class_field(node, path[1]) if len(path) == 2 else None
+                if field_binding is not None:
+                    return ".".join(path), field_binding.kind, field_binding.namespace
                 return ".".join(path), None, None
             base = self._lookup_socket(path[0])
             if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
@@ -855,6 +892,51 @@ class _Extractor:
             if callee is not None and args is not None and not args.named_children:
                 return ".".join(callee) + "()", None, None
         return None, None, None
+
+    def _collect_class_fields(self, body: Node) -> None:
+        fields: dict[str, SocketBinding] = {}
+        for member in body.named_children:
+            if member.type in ("public_field_definition", "field_definition"):
+                name_node = member.child_by_field_name("name") or member.child_by_field_name("property")
+                if name_node is None:
+                    continue
+                annotation = member.child_by_field_name("type")
+                kind = self._kind_from_annotation(annotation.named_children[0]) if annotation is not None and annotation.named_children else None
+                namespace = None
+                if kind is None:
+                    value_kind = self._kind_of_expression(member.child_by_field_name("value"))
+                    if value_kind is not None:
+                        kind, namespace = value_kind
+                if kind is not None:
+                    if any(c.type == "decorator" for c in member.children):
+                        # NestJS `@WebSocketServer()`: the gateway decorator's `namespace` option decides.
+                        namespace = _gateway_namespace(body.parent)
+                    else:
+                        namespace = namespace or _default_namespace(kind)
+                    fields[text(name_node)] = SocketBinding(text(name_node), kind, namespace)
+            elif member.type == "method_definition" and text(member.child_by_field_name("name")) == "constructor":
+                params = member.child_by_field_name("parameters")
+                for param in params.named_children if params is not None else ():
+                    if not any(c.type == "accessibility_modifier" or c.type == "readonly" for c in param.children):
+                        continue  # only parameter properties become fields
+                    pattern = param.child_by_field_name("pattern")
+                    annotation = param.child_by_field_name("type")
+                    if pattern is None or pattern.type != "identifier" or annotation is None or not annotation.named_children:
+                        continue
+                    kind = self._kind_from_annotation(annotation.named_children[0])
+                    if kind is not None:
+                        fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
+        if fields:
+            self.class_fields[body.id] = fields
+
+    def _class_field(self, node: Node, name: str) -> SocketBinding | None:
+        """The socket a `this.<name>` reads, from the nearest enclosing class's field declarations."""
+        parent = node.parent
+        while parent is not None and parent.type != "class_body":
+            parent = parent.parent
+        if parent is None:
+            return None
+        return self.class_fields.get(parent.id, {}).get(name)
 
     def _plausible_root(self, root: str) -> bool:
         """A receiver we could not type: keep it when the index may resolve it (an import) or it is

@@ -164,11 +164,11 @@ class IndexBuilder:
             to_do.append(self._job(file, entry.digest if reusable else None))
         self._record(_run_jobs(to_do, tokens, self.options, progress, self.jobs), tokens, cached)
         self._prefilter_again_for_forwarders(tokens)
-        facts = {rel: entry.facts for rel, entry in self._entries.items() if entry.facts is not None}
+        facts = {rel: e.facts for rel, e in self._entries.items() if e.facts is not None and not e.on_demand}
         index = EventIndex(self.workspace, self.config, facts, load=self.load)
         index.events  # noqa: B018 - resolve now, so that on-demand loads land in the cache below
         self.refresh_learned_maps(index)
-        if self.cache is not None:
+        if self.cache is not None and not _same_entries(self._entries, cached):
             self.cache.save(self._entries)
         return index
 
@@ -197,9 +197,17 @@ class IndexBuilder:
         """Call sites of wrappers and custom hooks may hold none of the base tokens (`useLeadEvent(...)`):
         once the first pass has found the forwarding functions, look for their names in the skipped files."""
         names = {f.function for e in self._entries.values() if e.facts for f in e.facts.forwarders} - {"default"}
-        extra = prefilter_tokens(self.config, sorted(names))
+        # A name holding a base token (`emitToOrg` holds "emit") is in files the first pass already read.
+        unseen = sorted(name for name in names if not any(token in name.encode() for token in tokens))
+        extra = prefilter_tokens(self.config, unseen)
         if not set(extra) - set(tokens):
             return
+        for rel, entry in list(self._entries.items()):
+            # A file extracted on demand (for a constant) that also calls a wrapper holds sites.
+            if entry.on_demand and entry.facts is not None and any(
+                (call.callee.path[-1] if call.callee.path else call.callee.name) in names for call in entry.facts.calls
+            ):
+                self._entries[rel] = replace(entry, on_demand=False)
         again = [
             self._job(self.files[rel])
             for rel, entry in sorted(self._entries.items())
@@ -248,7 +256,9 @@ class IndexBuilder:
         if outcome.digest is None or outcome.facts is None:
             return None
         tokens = entry.tokens_checked if entry is not None else frozenset()
-        self._entries[rel] = CacheEntry(outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, tokens)
+        self._entries[rel] = CacheEntry(
+            outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, tokens, on_demand=True
+        )
         self._learned.pop(rel, None)
         return outcome.facts
 
@@ -256,6 +266,11 @@ class IndexBuilder:
         """Facts of an open buffer (the editor's text, not the disk)."""
         options = replace(self.options, learned_maps=self._learned.get(rel, ()))
         return extract_file(rel, data, language_of(rel) or "typescript", options)
+
+
+def _same_entries(new: dict[str, CacheEntry], old: dict[str, CacheEntry]) -> bool:
+    """Nothing changed since the cache was read: a warm start writes nothing."""
+    return new.keys() == old.keys() and all(new[rel] is old[rel] for rel in new)
 
 
 def build_index(

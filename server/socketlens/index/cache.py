@@ -19,7 +19,7 @@ from socketlens.config import Config
 from socketlens.extract import ExtractOptions
 from socketlens.model import Direction, FileFacts
 
-_SCHEMA = 2
+_SCHEMA = 4  # 4: class-field sockets (`this.server`, `this._io`) and gateway namespaces
 
 LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
@@ -32,6 +32,7 @@ class CacheEntry:
     facts: FileFacts | None  # None: the prefilter found nothing socket-related
     tokens_checked: frozenset[bytes]  # the prefilter tokens a skipped file was searched for
     learned: LearnedMaps = ()  # the learned maps the facts were extracted with
+    on_demand: bool = False  # skipped by the prefilter, extracted because a name resolved into it
 
 
 def cache_dir() -> Path:

@@ -135,6 +135,8 @@ class EventIndex:
         self.facts: dict[str, FileFacts] = dict(facts or {})
         self._load = load  # extracts a file the prefilter skipped, when a name resolves into it
         self._resolved: dict[str, _Resolved] = {}
+        self._loaded: dict[str, FileFacts | None] = {}  # skipped by the prefilter, extracted on demand
+        self._forwarder_names: frozenset[str] | None = None
         self._events: dict[str, EventEntry] | None = None
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
@@ -143,13 +145,19 @@ class EventIndex:
     def update(self, facts: FileFacts) -> set[str]:
         """Swap one file's facts; returns the files whose resolution was redone."""
         self.facts[facts.path] = facts
+        self._loaded.pop(facts.path, None)
         return self._invalidate(facts.path)
 
     def remove(self, rel: str) -> set[str]:
         self.facts.pop(rel, None)
+        self._loaded.pop(rel, None)
         return self._invalidate(rel)
 
     def _invalidate(self, rel: str) -> set[str]:
+        if self._forwarder_names is not None:
+            before, self._forwarder_names = self._forwarder_names, None
+            if self.forwarder_names() != before:
+                self._resolved.clear()  # a wrapper appeared or went: any call anywhere may now be a site
         stale = {path for path, resolved in self._resolved.items() if rel in resolved.deps or path == rel}
         for path in stale:
             del self._resolved[path]
@@ -174,11 +182,12 @@ class EventIndex:
     # -- lookups ----------------------------------------------------------------------------------------
 
     def facts_of(self, rel: str) -> FileFacts | None:
-        facts = self.facts.get(rel)
-        if facts is None and self._load is not None and rel not in self.facts:
+        """Facts of an indexed file, or of a file the prefilter skipped, extracted now because a name
+        resolves into it. Those are kept apart: they only lend bindings, they hold no sites."""
+        facts = self.facts.get(rel) or self._loaded.get(rel)
+        if facts is None and self._load is not None and rel not in self._loaded:
             facts = self._load(rel)
-            if facts is not None:
-                self.facts[rel] = facts
+            self._loaded[rel] = facts
         return facts
 
     def _resolution(self) -> Resolution:
@@ -300,7 +309,40 @@ class EventIndex:
         result.deps = resolution.deps - {rel}
         return result
 
+    def forwarder_names(self) -> frozenset[str]:
+        """Every name under which a wrapper or custom hook may be called: the forwarding functions, the
+        functions that pass their parameter on to one, and the names they are exported under. A call of
+        any other name is not resolved at all — resolving it would load the module it calls."""
+        if self._forwarder_names is None:
+            names = {f.function for facts in self.facts.values() for f in facts.forwarders}
+            grew = True
+            while grew:
+                grew = False
+                for facts in self.facts.values():
+                    for call in facts.calls:
+                        if (
+                            call.function
+                            and call.function not in names
+                            and any(isinstance(arg, Param) for arg in call.args)
+                            and _callee_names(facts, call.callee) & names
+                        ):
+                            names.add(call.function)
+                            grew = True
+                    for exported, local in facts.exports:
+                        if local in names and exported not in names:
+                            names.add(exported)
+                            grew = True
+                    for reexport in facts.reexports:
+                        if reexport.imported in names and reexport.exported not in names:
+                            names.add(reexport.exported)
+                            grew = True
+            self._forwarder_names = frozenset(names)
+        return self._forwarder_names
+
     def _expand_call(self, resolution: Resolution, rel: str, project: str, call: Call, result: _Resolved) -> None:
+        facts = self.facts[rel]
+        if not _callee_names(facts, call.callee) & self.forwarder_names():
+            return
         for origin, forwarder in resolution.forwarders(rel, call.callee):
             if forwarder.param_index >= len(call.args):
                 continue
@@ -476,3 +518,12 @@ def _uses_namespaces(facts: FileFacts) -> bool:
 
 def iter_sites(entry: EventEntry) -> Iterable[DeclarationSite | EmitSite | ListenerSite]:
     return (*entry.declarations, *entry.emits, *entry.listeners)
+
+
+def _callee_names(facts: FileFacts, callee: Ref) -> set[str]:
+    """The names a call may reach its function by: as written, and as exported where it is imported."""
+    if callee.path:
+        return {callee.path[-1]}
+    names = {callee.name}
+    names.update(imp.imported for imp in facts.imports if imp.local == callee.name)
+    return names

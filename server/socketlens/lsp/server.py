@@ -212,7 +212,7 @@ class SocketlensServer(LanguageServer):
             {
                 "state": "ready" if state.ready else "indexing",
                 "events": len(index.events),
-                "files": len(index.facts),
+                "files": state.file_count,
                 "root": state.uri,
             },
         )
@@ -279,11 +279,10 @@ class SocketlensServer(LanguageServer):
         self.sync(state)
         state.ready = True
         state.changed()
+        summary = f"{len(index.events)} events in {state.file_count} files"
         if token is not None:
-            self.work_done_progress.end(
-                token, lsp.WorkDoneProgressEnd(message=f"{len(index.events)} events in {len(index.facts)} files")
-            )
-        log.info("indexed %s: %d events, %d files", state.root, len(index.events), len(index.facts))
+            self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=summary))
+        log.info("indexed %s: %s", state.root, summary)
         self.status(state)
         await self.publish_diagnostics(state)
         if self.pull_diagnostics and _capability(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
@@ -354,7 +353,9 @@ class SocketlensServer(LanguageServer):
 
         async def later() -> None:
             await asyncio.sleep(delay)
-            await self.publish_diagnostics(state)
+            # Past the debounce, finish even if a newer change arrives: cancelling a task that awaits the
+            # client's reply to a refresh request breaks pygls' handling of that reply.
+            await asyncio.shield(self.publish_diagnostics(state))
 
         self._diagnostic_tasks[state.uri] = self.spawn(later())
 

@@ -80,6 +80,11 @@ class RootState:
     published: set[str] = field(default_factory=set)  # files with published (push) diagnostics
     _disk_lines: dict[str, tuple[tuple[int, int], TextLines]] = field(default_factory=dict)
 
+    @property
+    def file_count(self) -> int:
+        """Source files in the folder, not only those touching sockets: what "indexed" means to a user."""
+        return len(self.builder.files) if self.builder is not None else len(self.index.facts)
+
     @classmethod
     def empty(cls, root: Path, config: Config) -> "RootState":
         index = EventIndex(Workspace(root, []), config, {})

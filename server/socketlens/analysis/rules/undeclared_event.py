@@ -43,11 +43,16 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
         for declaration in entry.declarations:
             declared_by_project.setdefault(declaration.project, []).append(entry.name)
     all_declared = sorted({name for names in declared_by_project.values() for name in names})
+    # The maps of the only declaring project stand for every project when that project is a shared types
+    # package (it emits and listens to nothing itself). When it is an app of its own, the other projects
+    # are independent apps (examples side by side) that never agreed to those maps.
+    with_sites = {site.project for entry in index.events.values() for site in (*entry.emits, *entry.listeners)}
+    shared_maps = len(declared_by_project) == 1 and not (set(declared_by_project) & with_sites)
     for entry in index.events.values():
         if entry.declarations:
             continue
         for site in (*entry.emits, *entry.listeners):
-            declared = declared_by_project.get(site.project) or (all_declared if len(declared_by_project) == 1 else [])
+            declared = declared_by_project.get(site.project) or (all_declared if shared_maps else [])
             if not declared:
                 continue  # the project has no event maps: nothing to compare against
             verb = "emitted" if isinstance(site, EmitSite) else "listened to"
