@@ -198,3 +198,40 @@ def test_incremental_updates_re_resolve_dependents_and_namespace_changes(tmp_pat
     assert index.event("admin:x").emits[0].namespace == "/admin"
     index.remove("src/admin.ts")
     assert namespace() == "/"
+
+
+def test_calls_of_ordinary_functions_load_nothing(tmp_path, monkeypatch):
+    # A call is resolved only when its name can reach a wrapper: `format(...)` must not pull in util.ts.
+    files = dict(FILES)
+    files["src/util.ts"] = "export function format(value: string) { return value.trim(); }\n"
+    files["src/io.ts"] += 'import { format } from "./util";\nformat("lead:new");\n'
+    root = write_repo(tmp_path, files)
+    spy = Spy(monkeypatch)
+    build(root, use_cache=False)
+    assert "src/util.ts" not in spy.extracted
+    assert "src/names.ts" in spy.extracted  # a constant still is loaded on demand
+
+
+def test_files_loaded_on_demand_stay_out_of_the_index_across_warm_starts(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    cold = build(root)
+    assert "src/names.ts" not in cold.facts  # it lent a binding; it holds no site
+    spy = Spy(monkeypatch)
+    warm = build(root)
+    assert "src/names.ts" not in warm.facts
+    assert spy.extracted == []  # its cached facts serve the next resolution without a parse
+    assert set(warm.events) == set(cold.events)
+
+
+def test_unchanged_warm_start_does_not_rewrite_the_cache(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    build(root)
+    writes: list[int] = []
+    real_save = builder_module.FactsCache.save
+    monkeypatch.setattr(builder_module.FactsCache, "save", lambda self, entries: writes.append(len(entries)))
+    build(root)
+    assert writes == []
+    (root / "src/io.ts").write_text((root / "src/io.ts").read_text() + 'io.emit("lead:gone");\n')
+    monkeypatch.setattr(builder_module.FactsCache, "save", real_save)
+    rebuilt = build(root)
+    assert "lead:gone" in rebuilt.events
