@@ -12,7 +12,7 @@ import pytest
 
 from socketlens.analysis.scaffold import Status, unified_diff
 from socketlens.model import Scope, Side
-from socketlens.scaffold_cli import apply_plan
+from socketlens.scaffold_apply import apply_plan
 
 from scaffold_support import GOLDEN, SEED, context, copy_fixture, diagnostics, plan, snapshot
 from tsc_env.harness import ensure_installed, link_node_modules, npm_missing_reason, run_tsc, tsc_errors

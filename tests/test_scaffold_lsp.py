@@ -15,7 +15,7 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 from pytest_lsp import make_test_lsp_client
 
-from socketlens.scaffold_cli import apply_plan
+from socketlens.scaffold_apply import apply_plan
 
 from scaffold_support import SEED, copy_fixture, plan, snapshot
 

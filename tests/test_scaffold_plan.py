@@ -18,7 +18,7 @@ from socketlens.analysis.scaffold.source import SourceFile
 from socketlens.analysis.scaffold.wiring import wire_socket
 from socketlens.analysis.scaffold.plan import apply_inserts
 from socketlens.cli import main
-from socketlens.scaffold_cli import ApplyError, apply_plan
+from socketlens.scaffold_apply import ApplyError, apply_plan
 
 from scaffold_support import SEED, copy_fixture, plan, snapshot
 

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Union
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     start_byte: int
     end_byte: int
@@ -63,7 +63,7 @@ class ListenerKind(str, Enum):
 # Symbolic values: what an event-name expression says before cross-file resolution.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lit:
     """A string known in the file itself: a literal or a template without substitutions."""
 
@@ -71,7 +71,7 @@ class Lit:
     span: Span | None = field(default=None, compare=False)  # where the literal is written, for rename
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Ref:
     """An identifier, optionally followed by member accesses: `LEAD_NEW`, `ChatEvent.MessageNew`,
     `EVENTS.lead.created`. Resolved by the index through the file's bindings and imports."""
@@ -80,7 +80,7 @@ class Ref:
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Param:
     """The event is a parameter of the enclosing function: the function forwards it (a wrapper)."""
 
@@ -88,7 +88,7 @@ class Param:
     index: int  # position of the parameter
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Opaque:
     """Anything else (a call, a concatenation with a variable...): never guessed."""
 
@@ -100,7 +100,7 @@ NameValue = Union[Lit, Ref, Param, Opaque]
 # Bindings: what a file defines and exports, so that names resolve across files.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ObjectValue:
     """An `as const` object, a frozen object literal or an enum: member name -> value."""
 
@@ -116,7 +116,7 @@ class ObjectValue:
 BindingValue = Union[Lit, Ref, ObjectValue, Opaque]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Import:
     """`local` in this file is `imported` of module `specifier` ("default" for a default import,
     "*" for a namespace import or a whole `require`)."""
@@ -126,7 +126,7 @@ class Import:
     imported: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReExport:
     """`export { imported as exported } from "specifier"`; `export * from "specifier"` has
     imported == exported == "*"."""
@@ -148,7 +148,7 @@ class SocketKind(str, Enum):
     NOT_SOCKET = "not-socket"  # known to be something else (EventEmitter, WebSocket, DOM...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SocketBinding:
     """A file-level or function-level name bound to a socket object (or known not to be one)."""
 
@@ -157,7 +157,7 @@ class SocketBinding:
     namespace: str | None = None  # for namespaces and client sockets, when known
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Receiver:
     """Where an emit or listener call is made on: the root identifier of the receiver chain, and what the
     file itself could tell about it. `kind is None` means the index must resolve `root` (an import) or fall
@@ -168,7 +168,7 @@ class Receiver:
     namespace: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoomArg:
     """One room target of `to`/`in`/`except`: its source text and the static text it starts with."""
 
@@ -177,7 +177,7 @@ class RoomArg:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChainStep:
     """One link of an emit's receiver chain, after the root: `to`, `in`, `except`, `of`, `broadcast`,
     `volatile`, `local`, `compress`, `timeout`, `sockets`..."""
@@ -195,7 +195,7 @@ class ChainStep:
 # Sites
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Declaration:
     name: NameValue  # the key: Lit for identifiers and strings, Ref for computed keys
     span: Span  # the key expression
@@ -206,7 +206,7 @@ class Declaration:
     payload_span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Emit:
     name: NameValue
     span: Span  # the event-name expression
@@ -221,7 +221,7 @@ class Emit:
     route: "Route | None" = None  # enclosing HTTP route handler, if any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Listener:
     name: NameValue
     span: Span
@@ -234,7 +234,7 @@ class Listener:
     hook: str | None = None  # the hook's name for hook calls
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Forwarder:
     """A function that passes one of its parameters as the event of an emit or a subscription: a wrapper
     such as `emitToOrg(orgId, event, ...args)` or a custom hook `useLeadEvent(event, handler)`. Its call
@@ -245,7 +245,7 @@ class Forwarder:
     inner: Emit | Listener  # the emit/listen site inside the function (its name is a Param)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Call:
     """A call of a possibly-forwarding function imported or defined elsewhere: `emitToOrg(id, "x", p)`."""
 
@@ -257,7 +257,7 @@ class Call:
     function: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Route:
     """An Express/Router mutation handler: `router.post("/api/leads", async (req, res) => ...)`."""
 
@@ -268,7 +268,7 @@ class Route:
     receiver: str = ""  # `app`, `router`...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Connection:
     """A place where a socket.io server or client is created: `new Server(...)`, `io(url, opts)`."""
 
@@ -280,7 +280,7 @@ class Connection:
     function: str | None = None  # enclosing function (a component creating a socket per render...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """A syntactic observation that a rule needs and only the parse tree can give (a listener registered in
     an effect without cleanup, a socket created inside a component...). Produced by `extract.patterns`."""
@@ -291,13 +291,13 @@ class Finding:
     data: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ParseProblem:
     message: str
     span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FileFacts:
     path: str  # path relative to the workspace root, with "/"
     language: str  # typescript | tsx | javascript | python
