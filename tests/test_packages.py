@@ -303,3 +303,15 @@ def test_broken_manifests_do_not_raise(tmp_path: Path) -> None:
     assert ws.packages[0].name is None
     assert ws.project_of("src/a.ts") == ""
     assert ws.resolve_module("src/a.ts", "x") is None
+
+
+def test_resolve_single_file_components(tmp_path: Path) -> None:
+    write(tmp_path, "src/App.vue", "<script setup>\n</script>\n")
+    write(tmp_path, "src/components/Chat.vue", "<script setup>\n</script>\n")
+    write(tmp_path, "src/routes/Page.svelte", "<script>\n</script>\n")
+    write(tmp_path, "src/socket.js", "export default {};\n")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("src/App.vue", "./components/Chat.vue") == "src/components/Chat.vue"
+    assert ws.resolve_module("src/App.vue", "./routes/Page.svelte") == "src/routes/Page.svelte"
+    assert ws.resolve_module("src/components/Chat.vue", "../socket") == "src/socket.js"  # imports from a component
+    assert ws.resolve_module("src/App.vue", "./components/Missing.vue") is None

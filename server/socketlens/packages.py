@@ -18,7 +18,7 @@ from typing import Any, Iterable, Literal
 
 # TypeScript's probing order for an extensionless specifier.
 PROBE_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".d.ts", ".js", ".jsx", ".mjs", ".cjs")
-_SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py")
+_SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".vue", ".svelte")
 # `./x.js` in TypeScript ESM names `./x.ts`: the TS twins of each JS extension, tried before the JS file.
 _TS_TWINS = {
     ".js": (".ts", ".tsx", ".d.ts"),

@@ -26,6 +26,8 @@ SOURCE_EXTENSIONS: dict[str, str] = {
     ".mjs": "javascript",
     ".cjs": "javascript",
     ".py": "python",
+    ".vue": "vue",  # single-file components: only their <script> blocks are extracted
+    ".svelte": "svelte",
 }
 
 # Directories that never hold code we own: dependencies, build output, caches, VCS metadata.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from socketlens.extract.sfc import SFC_LANGUAGES, extract_sfc
 from socketlens.extract.typescript import ExtractOptions, extract_typescript
 from socketlens.model import FileFacts, ParseProblem, empty_facts
 
@@ -22,6 +23,8 @@ def extract_file(
     try:
         if language in TS_LANGUAGES:
             return extract_typescript(rel, data, _grammar_for(rel, language), digest, options)
+        if language in SFC_LANGUAGES:  # .vue / .svelte: their <script> blocks
+            return extract_sfc(rel, data, language, digest, options)
         if language == "python":
             from socketlens.extract.python import extract_python
 

@@ -27,6 +27,7 @@ from socketlens import __version__
 from socketlens.analysis import navigate as nav
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, run_rules
 from socketlens.config import Config, load_config
+from socketlens.extract.sfc import SFC_LANGUAGES, blanked, script_block_at
 from socketlens.index.builder import IndexBuilder
 from socketlens.lsp import scaffold_feature
 from socketlens.lsp.positions import UTF16, TextLines
@@ -692,19 +693,22 @@ def create_server() -> SocketlensServer:
         document = ls.documents.get(uri)
         if state is None or document is None or document.rel is None:
             return None
-        grammar = _grammar(document.rel)
-        if grammar is None:
+        if _grammar(document.rel) is None:
             return None
         ls.sync(state)
         document.encoding = ls.encoding
         offset = document.lines.byte_offset(params.position)
+        parsed = _completion_source(document.rel, document.data, offset)
+        if parsed is None:
+            return None
+        source, grammar = parsed
         forwarders = {
             forwarder.function: (forwarder.param_index, "emit" if isinstance(forwarder.inner, Emit) else "listen")
             for facts in state.index.facts.values()
             for forwarder in facts.forwarders
         }
         context = nav.completion_context(
-            document.data, grammar, offset, state.config.hooks, forwarders, _file_side(state, document.rel)
+            source, grammar, offset, state.config.hooks, forwarders, _file_side(state, document.rel)
         )
         if context is None:
             return None
@@ -899,10 +903,23 @@ def _without_severities(config: Config) -> Config:
 
 
 def _grammar(rel: str) -> str | None:
+    """The file's grammar; "sfc" for .vue/.svelte, whose grammar depends on the script block."""
     language = language_of(rel)
+    if language in SFC_LANGUAGES:
+        return "sfc"
     if language not in ("typescript", "tsx", "javascript"):
         return None
     return "tsx" if rel.endswith(".tsx") else language
+
+
+def _completion_source(rel: str, data: bytes, offset: int) -> tuple[bytes, str] | None:
+    """What to parse for completion at `offset`: the file and its grammar, or, in a .vue/.svelte file, the
+    script block under the cursor (blanked in place, so offsets stay file offsets). None outside scripts."""
+    grammar = _grammar(rel)
+    if grammar != "sfc":
+        return None if grammar is None else (data, grammar)
+    block = script_block_at(data, language_of(rel) or "vue", offset)
+    return None if block is None else (blanked(data, block), block.grammar)
 
 
 def _file_side(state: RootState, rel: str) -> Side | None:
