@@ -16,7 +16,7 @@ import * as readline from "node:readline";
 
 const CLIENT_ID = "socketlens";
 const EXTENSION_ID = "socketlens.socketlens";
-const LANGUAGES = ["typescript", "typescriptreact", "javascript", "javascriptreact", "python"];
+const LANGUAGES = ["typescript", "typescriptreact", "javascript", "javascriptreact", "vue", "svelte", "python"];
 /** Settings whose change needs a new server process rather than a config re-pull. */
 const RESTART_SETTINGS = ["socketlens.server.path", "socketlens.server.python"];
 
