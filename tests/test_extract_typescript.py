@@ -320,3 +320,76 @@ def test_nestjs_gateway_server_field_takes_the_decorators_namespace():
     emits = by_name(facts.emits)
     assert emits["alert:new"].receiver.namespace == "/alerts"
     assert emits["main:tick"].receiver.namespace == "/"
+
+
+def test_service_class_methods_are_forwarders_and_member_calls_are_kept():
+    facts = extract(
+        """
+        import { Server } from "socket.io";
+        export class SocketService {
+          constructor(private readonly io: Server) {}
+          emitToOrganization(orgId: string, event: string, data: unknown) {
+            this.io.to(`org:${orgId}`).emit(event, data);
+          }
+          notify = (event: string) => this.io.emit(event);
+          refresh() { this.emitToOrganization("o", "self", 1); }
+        }
+        export function plain(event: string) { io.emit(event); }
+        class Tasks {
+          constructor(private readonly _sockets: SocketService) {}
+          create() {
+            this._sockets.emitToOrganization("o", "task:created", {});
+            this.deps.sockets.notify("deep");
+            socketService.notify("singleton");
+            console.log("not a service");
+          }
+        }
+        """
+    )
+    forwarders = {(f.function, f.param_index, f.method_of) for f in facts.forwarders}
+    assert forwarders == {("emitToOrganization", 1, "SocketService"), ("notify", 0, "SocketService"), ("plain", 0, None)}
+    (inner,) = [f.inner for f in facts.forwarders if f.function == "emitToOrganization"]
+    assert inner.receiver.root == "this.io" and inner.receiver.kind == SocketKind.SERVER
+    calls = {c.callee: c.args for c in facts.calls}
+    assert calls[Ref("this", ("emitToOrganization",))][1] == Lit("self")
+    assert calls[Ref("this", ("_sockets", "emitToOrganization"))][1] == Lit("task:created")
+    assert calls[Ref("this", ("deps", "sockets", "notify"))] == (Lit("deep"),)
+    assert calls[Ref("socketService", ("notify",))] == (Lit("singleton"),)
+    assert not [c for c in facts.calls if c.callee.name == "console"]
+
+
+GATEWAY = """
+    import { WebSocketGateway, WebSocketServer, SubscribeMessage, ConnectedSocket } from "@nestjs/websockets";
+    import { Server, Socket } from "socket.io";
+    @WebSocketGateway(3001, { namespace: "/chat" })
+    export class ChatGateway {
+      @WebSocketServer() server: Server;
+      handleConnection(client) { client.emit("hi"); }
+      @SubscribeMessage("chat:send")
+      onSend(@ConnectedSocket() client, data) { client.emit("ack"); }
+      @SubscribeMessage(EVENTS.typing)
+      @UseGuards(AuthGuard)
+      onTyping(data, client: Socket) {}
+      helper(client) { client.emit("not-a-socket"); }
+    }
+    class Plain {
+      @SubscribeMessage("plain:x") handle(@ConnectedSocket() client) { client.emit("plain:y"); }
+    }
+"""
+
+
+def test_nestjs_subscribe_message_handlers_and_gateway_sockets():
+    facts = extract(GATEWAY)
+    listeners = {(str(l.name_text), l.kind, l.function, l.receiver.kind, l.receiver.namespace) for l in facts.listeners}
+    assert listeners == {
+        ('"chat:send"', ListenerKind.HANDLER, "onSend", SocketKind.SERVER_SOCKET, "/chat"),
+        ("EVENTS.typing", ListenerKind.HANDLER, "onTyping", SocketKind.SERVER_SOCKET, "/chat"),
+    }
+    (typing,) = [l for l in facts.listeners if l.function == "onTyping"]
+    assert typing.name == Ref("EVENTS", ("typing",))
+    emits = by_name(facts.emits)
+    assert (emits["hi"].receiver.kind, emits["hi"].receiver.namespace) == (SocketKind.SERVER_SOCKET, "/chat")
+    assert (emits["ack"].receiver.kind, emits["ack"].receiver.namespace) == (SocketKind.SERVER_SOCKET, "/chat")
+    # An untyped `client` of an ordinary method, or of a class that is not a gateway, is no socket.
+    assert "not-a-socket" not in emits and "plain:y" not in emits
+    assert not [c for c in facts.calls if c.callee.name == "SubscribeMessage"]

@@ -733,3 +733,236 @@ def test_independent_example_apps_do_not_pair_but_halves_of_one_example_do(tmp_p
     assert by_file["examples/b/server.ts"] == by_file["examples/b/client.ts"] == "examples/b"
     assert by_file["examples/c/server/index.ts"] == by_file["examples/c/client/index.ts"]
     assert by_file["examples/c/server/index.ts"] not in ("examples/a", "examples/b")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 7. Service classes and NestJS gateways
+
+SOCKET_SERVICE = """
+    import { Server } from "socket.io";
+    export class SocketService {
+      constructor(private readonly io: Server) {}
+      emitToOrganization(orgId: string, event: string, data: unknown) {
+        this.io.to(`org:${orgId}`).emit(event, data);
+      }
+      broadcastAll(event: string) {
+        this.io.emit(event);
+      }
+      refresh(orgId: string) {
+        this.emitToOrganization(orgId, "svc:self", {});
+      }
+    }
+    export const socketService = new SocketService(new Server());
+"""
+
+
+def emit_rows(found: dict, name: str) -> list[tuple]:
+    return [(e["file"], e["line"], e["scope"], e["side"], e["rooms"]) for e in found.get(name, {}).get("emits", [])]
+
+
+def test_methods_of_an_injected_service_are_wrappers(tmp_path):
+    data = catalog_of(
+        tmp_path,
+        {
+            "apps/api/src/socket.service.ts": SOCKET_SERVICE,
+            "apps/api/src/tasks.ts": """
+                import { injectable, inject } from "inversify";
+                import { socketService } from "./socket.service";
+                import { ISocketService } from "./types";
+                @injectable()
+                export class TaskService {
+                  constructor(@inject("Sockets") private readonly _socketService: ISocketService) {}
+                  create(orgId: string) {
+                    this._socketService.emitToOrganization(orgId, "task:created", { id: 1 });
+                    socketService.broadcastAll("task:all");
+                  }
+                }
+            """,
+            # A plain function passing its parameter on to a service method is a wrapper too.
+            "apps/api/src/notify.ts": """
+                import { socketService } from "./socket.service";
+                export function notifyOrg(orgId: string, event: string) {
+                  socketService.emitToOrganization(orgId, event, null);
+                }
+                notifyOrg("o", "notify:chained");
+            """,
+        },
+    )
+    found = events(data)
+    room = "`org:${orgId}`"
+    assert emit_rows(found, "task:created") == [("apps/api/src/tasks.ts", 9, "org", "server", [room])]
+    assert emit_rows(found, "task:all") == [("apps/api/src/tasks.ts", 10, "broadcast", "server", [])]
+    assert emit_rows(found, "svc:self") == [("apps/api/src/socket.service.ts", 12, "org", "server", [room])]
+    assert emit_rows(found, "notify:chained") == [("apps/api/src/notify.ts", 6, "org", "server", [room])]
+    # The forwarding lines inside the service are neither emits nor dynamic sites.
+    assert data["dynamic"] == []
+    created = only(found["task:created"]["emits"])
+    assert created["column"] == 51  # the event argument of the member call, 1-based
+
+
+def test_listener_methods_of_a_client_service(tmp_path):
+    data = catalog_of(
+        tmp_path,
+        {
+            "apps/web/src/socket.service.ts": """
+                import { io, Socket } from "socket.io-client";
+                export class RealtimeService {
+                  private socket: Socket = io();
+                  onEvent(event: string, handler: (data: unknown) => void) {
+                    this.socket.on(event, handler);
+                  }
+                }
+            """,
+            "apps/web/src/board.ts": """
+                export class Board {
+                  constructor(private realtime: RealtimeService) {}
+                  start() { this.realtime.onEvent("board:moved", () => {}); }
+                }
+            """,
+        },
+    )
+    listener = only(events(data)["board:moved"]["listeners"])
+    assert (listener["file"], listener["line"], listener["side"], listener["kind"]) == (
+        "apps/web/src/board.ts", 4, "client", "on"
+    )
+
+
+def test_service_methods_that_are_ambiguous_or_not_wrappers_give_nothing(tmp_path):
+    data = catalog_of(
+        tmp_path,
+        {
+            "apps/api/src/socket.service.ts": SOCKET_SERVICE,
+            # A second forwarding class with a method of the same name: which one a call reaches is unknown.
+            "apps/api/src/admin-sockets.ts": """
+                import { Server } from "socket.io";
+                export class AdminSockets {
+                  constructor(private readonly io: Server) {}
+                  broadcastAll(event: string) { this.io.to("admins").emit(event); }
+                  send(event: string) { this.io.emit(event); }
+                }
+            """,
+            # A method named like a wrapper on a class that forwards nothing to a socket.
+            "apps/api/src/mailer.ts": """
+                export class Mailer {
+                  notifyUser(userId: string, template: string) { return send(userId, template); }
+                }
+            """,
+            "apps/api/src/jobs.ts": """
+                export function run(svc: any, mailer: Mailer, res: any) {
+                  svc.broadcastAll("amb:both");
+                  mailer.notifyUser("u", "mail:welcome");
+                  svc.emitToOrganization("o", "job:done");
+                  res.send("http:body");
+                }
+            """,
+        },
+    )
+    found = events(data)
+    assert "amb:both" not in found
+    assert "mail:welcome" not in found
+    assert "http:body" not in found  # `send` is every API's method: never matched by name
+    assert emit_rows(found, "job:done") == [("apps/api/src/jobs.ts", 5, "org", "server", ["`org:${orgId}`"])]
+
+
+def test_service_methods_of_another_project_are_never_matched(tmp_path):
+    files = {
+        "a/package.json": json.dumps({"name": "a", "dependencies": {"socket.io": "4"}}),
+        "a/src/socket.service.ts": SOCKET_SERVICE,
+        "b/package.json": json.dumps({"name": "b", "dependencies": {"socket.io": "4"}}),
+        "b/src/tasks.ts": 'export function go(s: any) { s.emitToOrganization("o", "b:task"); s.emit("b:direct"); }\n',
+    }
+    root = write_repo(tmp_path, files, packages=False)
+    index = build(root)
+    assert index.event("b:task") is None
+    assert index.event("svc:self").emits[0].project == "a"
+
+
+def test_a_second_service_method_of_the_same_name_makes_calls_ambiguous_incrementally(tmp_path):
+    root = write_repo(
+        tmp_path,
+        {
+            "apps/api/src/socket.service.ts": SOCKET_SERVICE,
+            "apps/api/src/tasks.ts": 'export const go = (s: any) => s.broadcastAll("inc:all");\n',
+        },
+    )
+    builder = IndexBuilder(root, Config(), use_cache=False, jobs=1)
+    index = builder.build()
+    assert [e.file for e in index.event("inc:all").emits] == ["apps/api/src/tasks.ts"]
+    other = b'import { Server } from "socket.io";\nclass Other {\n  constructor(private io: Server) {}\n  broadcastAll(event: string) { this.io.emit(event); }\n}\n'
+    index.update(builder.extract_source("apps/api/src/other.ts", other))
+    assert index.event("inc:all") is None
+    index.remove("apps/api/src/other.ts")
+    assert [e.file for e in index.event("inc:all").emits] == ["apps/api/src/tasks.ts"]
+
+
+NEST_PACKAGE = {"name": "@t/nest", "dependencies": {"@nestjs/websockets": "^10", "@nestjs/platform-socket.io": "^10"}}
+
+
+def test_nestjs_gateway_handlers_and_their_emits(tmp_path):
+    data = catalog_of(
+        tmp_path,
+        {
+            "apps/nest/package.json": json.dumps(NEST_PACKAGE),
+            "apps/nest/src/events.ts": 'export enum ChatEvent { Typing = "chat:typing" }\n',
+            "apps/nest/src/chat.gateway.ts": """
+                import {
+                  WebSocketGateway, WebSocketServer, SubscribeMessage, MessageBody, ConnectedSocket,
+                  OnGatewayConnection,
+                } from "@nestjs/websockets";
+                import { Server, Socket } from "socket.io";
+                import { ChatEvent } from "./events";
+
+                @WebSocketGateway({ namespace: "chat", cors: true })
+                export class ChatGateway implements OnGatewayConnection {
+                  @WebSocketServer() server: Server;
+
+                  handleConnection(client) {
+                    client.emit("chat:welcome");
+                  }
+
+                  handleDisconnect(client: Socket) {}
+
+                  @SubscribeMessage("chat:send")
+                  handleSend(@MessageBody() data: { room: string }, @ConnectedSocket() client) {
+                    client.emit("chat:ack", data);
+                    this.server.to(data.room).emit("chat:new", data);
+                    this.server.emit("chat:count", 1);
+                  }
+
+                  @SubscribeMessage(ChatEvent.Typing)
+                  typing(@ConnectedSocket() client: Socket) {}
+                }
+            """,
+            # Not a gateway: the decorator alone makes no listener.
+            "apps/nest/src/other.ts": """
+                import { SubscribeMessage } from "@nestjs/websockets";
+                export class NotAGateway {
+                  @SubscribeMessage("not:gateway")
+                  handle() {}
+                }
+            """,
+        },
+    )
+    found = events(data)
+    gateway = "apps/nest/src/chat.gateway.ts"
+    listeners = {
+        name: [(l["file"], l["line"], l["side"], l["kind"]) for l in found[name]["listeners"]]
+        for name in ("chat:send", "chat:typing")
+    }
+    assert listeners == {
+        "chat:send": [(gateway, 19, "server", "handler")],
+        "chat:typing": [(gateway, 26, "server", "handler")],
+    }
+    emits = {
+        name: [(e["file"], e["line"], e["scope"], e["side"], e["namespace"]) for e in found[name]["emits"]]
+        for name in ("chat:welcome", "chat:ack", "chat:new", "chat:count")
+    }
+    assert emits == {
+        "chat:welcome": [(gateway, 14, "socket", "server", "/chat")],
+        "chat:ack": [(gateway, 21, "socket", "server", "/chat")],
+        "chat:new": [(gateway, 22, "room", "server", "/chat")],
+        "chat:count": [(gateway, 23, "broadcast", "server", "/chat")],
+    }
+    assert "not:gateway" not in found
+    # Lifecycle methods are not events.
+    assert not {"handleConnection", "handleDisconnect", "connection", "disconnect"} & set(found)

@@ -243,6 +243,9 @@ class Forwarder:
     function: str  # name as bound in the file (also exported under that name when exported)
     param_index: int
     inner: Emit | Listener  # the emit/listen site inside the function (its name is a Param)
+    # The class whose method it is ("" for an anonymous class): its call sites are member calls
+    # (`this.sockets.emitToOrg(...)`) that the index matches by method name, never bare calls.
+    method_of: str | None = None
 
 
 @dataclass(frozen=True)

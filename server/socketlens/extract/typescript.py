@@ -110,28 +110,54 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
 _SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})
 
 
-def _gateway_namespace(class_node: Node | None) -> str | None:
-    """The namespace of a NestJS `@WebSocketGateway([port,] { namespace })` class: "/" without the option,
-    None when it is not a literal (a regex or a function) or the class has no such decorator."""
+def _gateway_call(class_node: Node | None) -> Node | None:
+    """The `WebSocketGateway(...)` call decorating a NestJS gateway class (or its export statement)."""
     if class_node is None:
         return None
     holders = [class_node] + ([class_node.parent] if class_node.parent is not None and class_node.parent.type == "export_statement" else [])
     for holder in holders:
         for decorator in (c for c in holder.children if c.type == "decorator"):
             call = next((c for c in decorator.named_children if c.type == "call_expression"), None)
-            if call is None or text(call.child_by_field_name("function")) != "WebSocketGateway":
-                continue
-            arguments = call.child_by_field_name("arguments")
-            options = next((a for a in arguments.named_children if a.type == "object"), None) if arguments else None
-            pair = next(
-                (p for p in (options.named_children if options is not None else ()) if p.type == "pair" and text(p.child_by_field_name("key")) == "namespace"),
-                None,
-            )
-            if pair is None:
-                return "/"
-            value = string_value(pair.child_by_field_name("value"))
-            return None if value is None else "/" + value.lstrip("/")
+            if call is not None and text(call.child_by_field_name("function")) == "WebSocketGateway":
+                return call
     return None
+
+
+def _gateway_namespace(class_node: Node | None) -> str | None:
+    """The namespace of a NestJS `@WebSocketGateway([port,] { namespace })` class: "/" without the option,
+    None when it is not a literal (a regex or a function) or the class has no such decorator."""
+    call = _gateway_call(class_node)
+    if call is None:
+        return None
+    arguments = call.child_by_field_name("arguments")
+    options = next((a for a in arguments.named_children if a.type == "object"), None) if arguments else None
+    pair = next(
+        (p for p in (options.named_children if options is not None else ()) if p.type == "pair" and text(p.child_by_field_name("key")) == "namespace"),
+        None,
+    )
+    if pair is None:
+        return "/"
+    value = string_value(pair.child_by_field_name("value"))
+    return None if value is None else "/" + value.lstrip("/")
+
+
+def _enclosing_class(node: Node) -> Node | None:
+    """The class declaration/expression whose body directly holds `node` (a member)."""
+    body = node.parent
+    if body is None or body.type != "class_body":
+        return None
+    return body.parent
+
+
+_GATEWAY_LIFECYCLE = frozenset({"handleConnection", "handleDisconnect"})
+
+
+def _decorator_name(decorator: Node) -> str | None:
+    """`Name` of `@Name()` or `@Name`."""
+    inner = decorator.named_children[0] if decorator.named_children else None
+    if inner is not None and inner.type == "call_expression":
+        inner = inner.child_by_field_name("function")
+    return text(inner) if inner is not None and inner.type == "identifier" else None
 
 
 def _default_namespace(kind: SocketKind) -> str | None:
@@ -179,6 +205,7 @@ class ExtractOptions:
         return any(word in lowered for word in _SOCKET_MAP_WORDS)
 
 
+_MAX_MEMBER_CALL = 4  # `this.services.sockets.notify(...)`; longer chains are not service calls
 _SOCKET_MAP_WORDS = ("server", "client", "socket", "emit", "listen")
 _MAX_OBJECT_DEPTH = 32  # `as const` maps of event names are shallow; deeper objects are data, not names
 
@@ -599,7 +626,29 @@ class _Extractor:
             kind = self._kind_from_annotation(parameter_type(node, index))
             if kind is not None:
                 scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
+        if node.type == "method_definition":
+            self._gateway_parameters(node, scope)
         self.scopes.append(scope)
+
+    def _gateway_parameters(self, method: Node, scope: _Scope) -> None:
+        """In a NestJS gateway, the client of `handleConnection(client)` / `handleDisconnect(client)` and any
+        `@ConnectedSocket()` parameter is a server socket on the gateway's namespace."""
+        gateway = _enclosing_class(method)
+        if _gateway_call(gateway) is None:
+            return
+        namespace = _gateway_namespace(gateway)
+        lifecycle = text(method.child_by_field_name("name")) in _GATEWAY_LIFECYCLE
+        params = method.child_by_field_name("parameters")
+        nodes = [p for p in params.named_children if p.type != "comment"] if params is not None else []
+        for index, (name, param) in enumerate(zip(scope.params, nodes)):
+            if name is None:
+                continue
+            connected = any(
+                c.type == "decorator" and _decorator_name(c) == "ConnectedSocket" for c in param.children
+            )
+            typed = scope.sockets.get(name)
+            if connected or (lifecycle and index == 0) or (typed is not None and typed.kind == SocketKind.SERVER_SOCKET):
+                scope.sockets[name] = SocketBinding(name, SocketKind.SERVER_SOCKET, namespace)
 
     def _lookup_socket(self, name: str) -> SocketBinding | None:
         for scope in reversed(self.scopes):
@@ -797,6 +846,10 @@ class _Extractor:
             return
         args = [a for a in args_node.named_children if a.type != "comment"]
         callee = unwrap(callee)
+        if node.parent is not None and node.parent.type == "decorator":
+            if text(callee) == "SubscribeMessage" and args:
+                self._subscribe_message(node, args[0])
+                return
         if callee.type == "member_expression":
             method = text(callee.child_by_field_name("property"))
             obj = callee.child_by_field_name("object")
@@ -1055,9 +1108,13 @@ class _Extractor:
             route=self.scopes[-1].route,
         )
         if isinstance(name, Param):
-            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=emit))
+            self._add_forwarder(name, emit)
         else:
             self.emits.append(emit)
+
+    def _add_forwarder(self, name: Param, inner: Emit | Listener) -> None:
+        node = next((scope.node for scope in reversed(self.scopes) if scope.name == name.function), None)
+        self.forwarders.append(Forwarder(name.function, name.index, inner, method_of=_method_owner(node)))
 
     def _listen(self, call: Node, obj: Node | None, kind: ListenerKind, args: list[Node]) -> None:
         received = self._receiver(obj)
@@ -1084,7 +1141,7 @@ class _Extractor:
             function=self._enclosing_function_name(),
         )
         if isinstance(name, Param):
-            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=listener))
+            self._add_forwarder(name, listener)
         else:
             self.listeners.append(listener)
 
@@ -1119,15 +1176,48 @@ class _Extractor:
             hook=hook,
         )
         if isinstance(name, Param):
-            self.forwarders.append(Forwarder(function=name.function, param_index=name.index, inner=listener))
+            self._add_forwarder(name, listener)
         else:
             self.listeners.append(listener)
 
+    def _subscribe_message(self, call: Node, event_node: Node) -> None:
+        """`@SubscribeMessage("chat:send") handleSend(...)` in a `@WebSocketGateway()` class: a server
+        listener of the event, declared by the decorator rather than registered by a call."""
+        decorator = call.parent
+        method = decorator.next_named_sibling
+        while method is not None and method.type in ("decorator", "comment"):
+            method = method.next_named_sibling
+        if method is None or method.type != "method_definition":
+            return
+        gateway = _enclosing_class(method)
+        if _gateway_call(gateway) is None:
+            return
+        name_node = gateway.child_by_field_name("name")
+        method_name = text(method.child_by_field_name("name"))
+        self.listeners.append(
+            Listener(
+                name=self._name_value(event_node),
+                span=self.lines.span(event_node),
+                name_text=text(event_node),
+                call_span=self.lines.span(call),
+                receiver=Receiver(
+                    root=text(name_node) if name_node is not None else "gateway",
+                    kind=SocketKind.SERVER_SOCKET,
+                    namespace=_gateway_namespace(gateway),
+                ),
+                kind=ListenerKind.HANDLER,
+                handler_text=method_name,
+                function=method_name,
+            )
+        )
+
     def _maybe_forwarded_call(self, call: Node, callee: Node, args: list[Node]) -> None:
         path = member_path(callee)
-        if path is None or path[0] in ("this", "console", "require", "JSON", "Object", "Math", "Promise"):
+        if path is None or path[0] in ("console", "require", "JSON", "Object", "Math", "Promise"):
             return
-        if len(path) > 2 or not args or len(args) > 8:
+        # Member calls may reach a method of a socket service: `this.sockets.emitToOrg(...)`,
+        # `socketService.notify(...)`, `this.emitToOrg(...)` inside the class itself.
+        if len(path) > _MAX_MEMBER_CALL or path == ("this",) or not args or len(args) > 8:
             return
         values = tuple(self._name_value(a) for a in args)
         if not any(isinstance(v, (Lit, Ref, Param)) for v in values):
@@ -1211,7 +1301,29 @@ def _function_name(node: Node) -> str | None:
         return target[-1] if target else None
     if parent.type == "export_statement":
         return "default"
+    if parent.type in ("public_field_definition", "field_definition"):  # `emitToOrg = (id, event) => ...`
+        target = parent.child_by_field_name("name") or parent.child_by_field_name("property")
+        return text(target) if target is not None and target.type == "property_identifier" else None
     return None
+
+
+def _method_owner(function: Node | None) -> str | None:
+    """The name of the class a function is a method of (a method, or an arrow function held by a class
+    field), "" for an anonymous class; None for any other function."""
+    if function is None:
+        return None
+    member = function
+    if function.type != "method_definition":
+        member = function.parent
+        while member is not None and member.type in ("parenthesized_expression", "as_expression"):
+            member = member.parent
+        if member is None or member.type not in ("public_field_definition", "field_definition"):
+            return None
+    owner = _enclosing_class(member)
+    if owner is None:
+        return None
+    name = owner.child_by_field_name("name")
+    return text(name) if name is not None else ""
 
 
 def _client_namespace(first_arg: Node | None) -> str | None:

@@ -33,6 +33,15 @@ from socketlens.model import (
 )
 from socketlens.packages import Workspace
 
+# Method names that objects of every other API have too (`res.send`, `stream.write`, `store.dispatch`): a
+# service method so named would turn all their calls into emits, so it is never matched by name.
+_GENERIC_METHOD_NAMES = frozenset(
+    {
+        "send", "write", "end", "push", "next", "call", "apply", "bind", "get", "set", "add", "delete", "has",
+        "log", "info", "warn", "error", "debug", "dispatch", "publish", "json", "then", "catch", "handle", "run",
+    }
+)  # fmt: skip
+
 SOCKET_PACKAGES = frozenset({"socket.io", "socket.io-client", "@nestjs/websockets", "@nestjs/platform-socket.io"})
 
 
@@ -137,6 +146,8 @@ class EventIndex:
         self._resolved: dict[str, _Resolved] = {}
         self._loaded: dict[str, FileFacts | None] = {}  # skipped by the prefilter, extracted on demand
         self._forwarder_names: frozenset[str] | None = None
+        self._method_owners: dict[tuple[str, str], frozenset[tuple[str, str]]] | None = None
+        self._methods: dict[tuple[str, str], tuple[tuple[str, Forwarder], ...]] = {}
         self._events: dict[str, EventEntry] | None = None
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
@@ -158,6 +169,10 @@ class EventIndex:
             before, self._forwarder_names = self._forwarder_names, None
             if self.forwarder_names() != before:
                 self._resolved.clear()  # a wrapper appeared or went: any call anywhere may now be a site
+        if self._method_owners is not None:
+            before_owners, self._method_owners = self._method_owners, None
+            if self._method_table() != before_owners:
+                self._resolved.clear()  # a service method became unique or ambiguous somewhere
         stale = {path for path, resolved in self._resolved.items() if rel in resolved.deps or path == rel}
         for path in stale:
             del self._resolved[path]
@@ -191,7 +206,31 @@ class EventIndex:
         return facts
 
     def _resolution(self) -> Resolution:
-        return Resolution(self.facts_of, self.workspace.resolve_module)
+        return Resolution(self.facts_of, self.workspace.resolve_module, self.method_forwarders)
+
+    def method_forwarders(self, rel: str, method: str) -> list[tuple[str, Forwarder]]:
+        """The class-method forwarders a member call `x.<method>(...)` of `rel` reaches: those of the one
+        class of `rel`'s project that has a forwarding method of that name. Nothing when two classes do
+        (the receiver's type would have to decide, and it is not known) or only another project does.
+        Reads indexed facts only: a member call never loads a module."""
+        self._method_table()
+        return list(self._methods.get((self.workspace.project_of(rel), method), ()))
+
+    def _method_table(self) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+        """(project, method name) -> the (file, class) pairs defining a forwarding method of that name."""
+        if self._method_owners is None:
+            owners: dict[tuple[str, str], set[tuple[str, str]]] = {}
+            sites: dict[tuple[str, str], list[tuple[str, Forwarder]]] = {}
+            for rel, facts in self.facts.items():
+                for forwarder in facts.forwarders:
+                    if forwarder.method_of is None or forwarder.function in _GENERIC_METHOD_NAMES:
+                        continue
+                    key = (self.workspace.project_of(rel), forwarder.function)
+                    owners.setdefault(key, set()).add((rel, forwarder.method_of))
+                    sites.setdefault(key, []).append((rel, forwarder))
+            self._method_owners = {key: frozenset(found) for key, found in owners.items()}
+            self._methods = {key: tuple(sites[key]) for key, found in owners.items() if len(found) == 1}
+        return self._method_owners
 
     @property
     def events(self) -> dict[str, EventEntry]:
@@ -310,7 +349,8 @@ class EventIndex:
         return result
 
     def forwarder_names(self) -> frozenset[str]:
-        """Every name under which a wrapper or custom hook may be called: the forwarding functions, the
+        """Every name under which a wrapper or custom hook may be called: the forwarding functions and
+        service-class methods (their member calls are matched by method name), the
         functions that pass their parameter on to one, and the names they are exported under. A call of
         any other name is not resolved at all — resolving it would load the module it calls."""
         if self._forwarder_names is None:

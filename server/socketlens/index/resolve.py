@@ -23,6 +23,8 @@ from socketlens.model import (
 
 FactsLookup = Callable[[str], "FileFacts | None"]
 ModuleResolver = Callable[[str, str], "str | None"]
+# The class-method forwarders a member call may reach: (calling file, method name) -> [(file, forwarder)].
+MethodLookup = Callable[[str, str], "list[tuple[str, Forwarder]]"]
 
 _MAX_DEPTH = 16
 
@@ -30,9 +32,10 @@ _MAX_DEPTH = 16
 class Resolution:
     """One resolution session for one file: remembers which other files it read."""
 
-    def __init__(self, facts_of: FactsLookup, resolve_module: ModuleResolver):
+    def __init__(self, facts_of: FactsLookup, resolve_module: ModuleResolver, methods: MethodLookup | None = None):
         self.facts_of = facts_of
         self.resolve_module = resolve_module
+        self.methods = methods
         self.deps: set[str] = set()
         self._forwarder_memo: dict[tuple[str, str], list[tuple[str, Forwarder]]] = {}
 
@@ -185,10 +188,21 @@ class Resolution:
         import), each with the file holding its inner emit/listen site. A function that passes its own
         parameter on to another forwarder is a forwarder too: `notify(id, event)` calling
         `emitToOrg(id, event)`."""
+        if depth > _MAX_DEPTH:
+            return []
+        if callee.path and self.methods is not None and not self._is_namespace_import(rel, callee.name):
+            # A member call on anything but a module namespace: a method of a service class, if any.
+            found = self.methods(rel, callee.path[-1])
+            self.deps.update(file for file, _ in found)
+            return found
         origin = self._callee_origin(rel, callee)
-        if origin is None or depth > _MAX_DEPTH:
+        if origin is None:
             return []
         return self._forwarders_of(origin[0], origin[1], depth)
+
+    def _is_namespace_import(self, rel: str, name: str) -> bool:
+        facts = self._facts(rel)
+        return facts is not None and any(imp.local == name and imp.imported == "*" for imp in facts.imports)
 
     def _callee_origin(self, rel: str, callee: Ref) -> tuple[str, str] | None:
         facts = self._facts(rel)
@@ -213,7 +227,8 @@ class Resolution:
         facts = self._facts(rel)
         if facts is None:
             return []
-        found = [(rel, f) for f in facts.forwarders if f.function == function]
+        # A method is reached through member calls only (see `methods`), never as a bare function.
+        found = [(rel, f) for f in facts.forwarders if f.function == function and f.method_of is None]
         for call in facts.calls:
             if call.function != function:
                 continue
