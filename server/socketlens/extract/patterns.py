@@ -97,19 +97,10 @@ class _Patterns:
     # -- driver -------------------------------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind == "call_expression":
-                self.calls.append(node)
-            elif kind in ("interface_declaration", "type_alias_declaration"):
-                self.types.append(node)
-            elif kind == "variable_declarator":
-                self.declarators.append(node)
-            elif kind in FUNCTION_TYPES:
-                self.functions.append(node)
-            stack.extend(reversed(node.named_children))
+        # The extractor's walk already met every node; its lists are ours.
+        walked = self.x.walked
+        self.calls, self.types = walked.calls, walked.types
+        self.declarators, self.functions = walked.declarators, walked.functions
         self._collect_declarators()
         self._module_layout()
         for node in self.calls:

@@ -210,6 +210,19 @@ _SOCKET_MAP_WORDS = ("server", "client", "socket", "emit", "listen")
 _MAX_OBJECT_DEPTH = 32  # `as const` maps of event names are shallow; deeper objects are data, not names
 
 
+_LEAVE_FUNCTION = object()  # pushed under a function's children: pop its scope when reached
+
+
+@dataclass
+class WalkedNodes:
+    """Nodes of one file by kind, in source order, as the extractor's walk met them."""
+
+    calls: list = field(default_factory=list)
+    types: list = field(default_factory=list)
+    declarators: list = field(default_factory=list)
+    functions: list = field(default_factory=list)
+
+
 @dataclass
 class _Scope:
     node: Node | None
@@ -251,6 +264,7 @@ class _Extractor:
         self.problems: list[ParseProblem] = []
         self.other_types: dict[str, Node] = {}  # interfaces / type aliases not (yet) known as event maps
         self.scopes: list[_Scope] = []
+        self.walked = WalkedNodes()
         # Bindings a function gets from where it is passed: the socket of a `connection` callback.
         self.preset: dict[int, dict[str, SocketBinding]] = {}
         self.route_of_function: dict[int, Route] = {}
@@ -302,27 +316,36 @@ class _Extractor:
 
     def _walk(self, root: Node) -> None:
         # Explicit stack: minified or machine-written code nests deeper than Python's recursion limit.
-        stack: list[tuple[Node, bool]] = [(root, False)]
+        # The node lists the rule observations need are collected on the way, sparing them a second walk.
+        walked = self.walked
+        stack: list = [root]
         while stack:
-            node, leaving = stack.pop()
-            if leaving:
+            node = stack.pop()
+            if node is _LEAVE_FUNCTION:
                 self.scopes.pop()
                 continue
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._enter_function(node)
-                stack.append((node, True))
+                stack.append(_LEAVE_FUNCTION)
+                walked.functions.append(node)
             elif kind == "call_expression":
                 self._visit_call(node)
+                walked.calls.append(node)
             elif kind == "new_expression":
                 self._visit_new(node)
             elif kind == "variable_declarator":
                 self._visit_declarator(node)
+                walked.declarators.append(node)
             elif kind in ("interface_declaration", "type_alias_declaration"):
                 self._visit_type_declaration(node)
+                walked.types.append(node)
             elif kind == "class_body":
                 self._collect_class_fields(node)
-            stack.extend((child, False) for child in reversed(node.named_children))
+            children = node.named_children
+            if children:
+                children.reverse()
+                stack.extend(children)
 
     # -- module level: imports, exports, constants ------------------------------------------------------
 
