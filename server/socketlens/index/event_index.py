@@ -415,6 +415,14 @@ class EventIndex:
             return Side.CLIENT
         if not self._may_use_socketio(rel):
             return None
+        side = self.file_side(rel)
+        if side is not None:
+            return side
+        last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
+        return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
+
+    def file_side(self, rel: str) -> Side | None:
+        """Which side a file's code runs on: from its socket.io imports, then its package and location."""
         facts = self.facts.get(rel)
         if facts is not None:
             modules = {module for _, module in facts.socket_imports}
@@ -423,10 +431,7 @@ class EventIndex:
             if modules == {"socket.io-client"}:
                 return Side.CLIENT
         hint = self.workspace.side_hint(rel)
-        if hint is not None:
-            return Side(hint)
-        last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
-        return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
+        return Side(hint) if hint is not None else None
 
     def _socket_receiver(
         self, resolution: Resolution, rel: str, receiver: Receiver

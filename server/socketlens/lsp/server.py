@@ -923,17 +923,12 @@ def _completion_source(rel: str, data: bytes, offset: int) -> tuple[bytes, str] 
 
 
 def _file_side(state: RootState, rel: str) -> Side | None:
-    facts = state.index.facts.get(rel)
-    if facts is not None:
-        modules = {module for _, module in facts.socket_imports}
-        if modules == {"socket.io"}:
-            return Side.SERVER
-        if modules == {"socket.io-client"}:
-            return Side.CLIENT
-    hint = state.index.workspace.side_hint(rel)
-    if hint is None and state.builder is not None and state.builder.workspace is not None:
+    side = state.index.file_side(rel)
+    if side is None and state.builder is not None and state.builder.workspace is not None:
+        # While the first build runs, the index is a placeholder without the repository's packages.
         hint = state.builder.workspace.side_hint(rel)
-    return Side(hint) if hint else None
+        side = Side(hint) if hint else None
+    return side
 
 
 def _json(value: Any) -> Any:
