@@ -1,0 +1,898 @@
+"""Python back ends: python-socketio (`socketio.Server` / `AsyncServer` / `Client`) and Flask-SocketIO.
+
+Parsed with libcst. Two passes over the module: the first learns what the names of the file are (imports of
+`socketio` / `flask_socketio`, names bound to servers and clients, string constants, which namespace a
+class is registered under); the second turns calls and decorators on those names into `Emit`, `Listener`
+and `Connection` facts.
+
+Emits are expressed in the vocabulary the index's scoping reads (`index/scoping.py`): `room=`/`to=` become
+a `ChainStep("to", rooms=...)`, `skip_sid=` a `ChainStep("except", ...)`; an emit to the handler's own
+`sid` (or Flask's `request.sid`) is a SERVER_SOCKET receiver without a chain, i.e. scope SOCKET.
+
+Event names resolve like the TS ones: module-level string constants and class attributes are `bindings`,
+every module-level name is an export, and imports of the app's own modules become `Import`s with a path
+specifier (`from .events import X` -> "./events.py"; see `_module_specifier`) that the workspace's module
+resolution follows. Third-party imports are not recorded: a name from them stays a dynamic site. A
+module-level function that emits its own parameter is a `Forwarder`; calls of local and imported functions
+are `Call`s, so `emit_to_org(org.id, "lead:new", p)` in another module is an emit of "lead:new".
+No jedi: nothing here needs type inference yet.
+"""
+
+from __future__ import annotations
+
+import codecs
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
+
+from socketlens.model import (
+    BindingValue,
+    Call,
+    ChainStep,
+    Connection,
+    Emit,
+    FileFacts,
+    Finding,
+    Forwarder,
+    Import,
+    Lit,
+    Listener,
+    ListenerKind,
+    NameValue,
+    ObjectValue,
+    Opaque,
+    Param,
+    ParseProblem,
+    Receiver,
+    Ref,
+    RoomArg,
+    SocketBinding,
+    SocketKind,
+    Span,
+)
+
+PYTHON_SOCKETIO = "socketio"
+FLASK_SOCKETIO = "flask_socketio"
+_LIBRARIES = frozenset({PYTHON_SOCKETIO, FLASK_SOCKETIO})
+
+# (library, constructor) -> what it makes.
+_CONSTRUCTORS = {
+    (PYTHON_SOCKETIO, "Server"): SocketKind.SERVER,
+    (PYTHON_SOCKETIO, "AsyncServer"): SocketKind.SERVER,
+    (FLASK_SOCKETIO, "SocketIO"): SocketKind.SERVER,
+    (PYTHON_SOCKETIO, "Client"): SocketKind.CLIENT_SOCKET,
+    (PYTHON_SOCKETIO, "AsyncClient"): SocketKind.CLIENT_SOCKET,
+    (PYTHON_SOCKETIO, "SimpleClient"): SocketKind.CLIENT_SOCKET,
+    (PYTHON_SOCKETIO, "AsyncSimpleClient"): SocketKind.CLIENT_SOCKET,
+}
+# Class-based namespaces: `on_<event>` methods are handlers, `self.emit` emits.
+_NAMESPACE_BASES = {
+    (PYTHON_SOCKETIO, "Namespace"): SocketKind.SERVER,
+    (PYTHON_SOCKETIO, "AsyncNamespace"): SocketKind.SERVER,
+    (FLASK_SOCKETIO, "Namespace"): SocketKind.SERVER,
+    (PYTHON_SOCKETIO, "ClientNamespace"): SocketKind.CLIENT_SOCKET,
+    (PYTHON_SOCKETIO, "AsyncClientNamespace"): SocketKind.CLIENT_SOCKET,
+}
+_EMIT_METHODS = frozenset({"emit", "call", "send"})
+_LISTEN_DECORATORS = frozenset({"on", "event"})
+_LISTEN_CALLS = frozenset({"on", "on_event"})
+# A server object imported from another module of the app (`from .extensions import socketio`): by far the
+# usual Flask layout. Only these conventional names are trusted, and only with a socket.io import in sight.
+_CONVENTIONAL_SERVER_NAMES = frozenset({"sio", "socketio", "socket_io"})
+# `send(data)` emits the "message" event.
+_SEND_EVENT = "message"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Positions
+
+
+class _Positions:
+    """libcst byte spans -> `Span` (0-based line, code-point column), computed from the bytes themselves."""
+
+    def __init__(self, data: bytes, byte_spans):
+        self.data = data
+        self.byte_spans = byte_spans
+        # libcst drops a UTF-8 byte order mark before it counts bytes; the file's offsets include it.
+        self.shift = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        self.line_starts = [0]
+        pos = data.find(b"\n")
+        while pos != -1:
+            self.line_starts.append(pos + 1)
+            pos = data.find(b"\n", pos + 1)
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset) - 1
+        chunk = self.data[self.line_starts[line] : offset]
+        return line, (len(chunk) if chunk.isascii() else len(chunk.decode("utf-8", errors="replace")))
+
+    def between(self, start: int, end: int) -> Span:
+        sl, sc = self.point(start)
+        el, ec = self.point(end)
+        return Span(start, end, sl, sc, el, ec)
+
+    def offsets(self, node: cst.CSTNode) -> tuple[int, int]:
+        code_span = self.byte_spans[node]
+        start = code_span.start + self.shift
+        return start, start + code_span.length
+
+    def span(self, node: cst.CSTNode) -> Span:
+        return self.between(*self.offsets(node))
+
+    def text(self, node: cst.CSTNode) -> str:
+        start, end = self.offsets(node)
+        return self.data[start:end].decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small expression helpers
+
+
+def _string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a string literal, implicit concatenation or f-string without substitutions."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _string_value(node.left), _string_value(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, cst.FormattedString):
+        if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
+            return "".join(part.value for part in node.parts)
+    return None
+
+
+def _static_prefix(node: cst.BaseExpression) -> str | None:
+    """The static text a room expression starts with: `f"org:{id}"`, `"org:" + id`, `"org:%s" % id`,
+    `"org:{}".format(id)` -> "org:". None when it starts with something computed."""
+    whole = _string_value(node)
+    if whole is not None:
+        return whole
+    if isinstance(node, cst.FormattedString):
+        prefix = ""
+        for part in node.parts:
+            if not isinstance(part, cst.FormattedStringText):
+                break
+            prefix += part.value
+        return prefix or None
+    if isinstance(node, cst.ConcatenatedString):
+        left = _string_value(node.left)
+        return left + (_static_prefix(node.right) or "") if left is not None else _static_prefix(node.left)
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Add):
+            left = _string_value(node.left)
+            return left + (_static_prefix(node.right) or "") if left is not None else _static_prefix(node.left)
+        if isinstance(node.operator, cst.Modulo):
+            template = _string_value(node.left)
+            return (template.split("%", 1)[0] or None) if template is not None else None
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        template = _string_value(node.func.value)
+        return (template.split("{", 1)[0] or None) if template is not None else None
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """`a.b.c` -> ("a", "b", "c"); None for anything but names and attribute accesses."""
+    if isinstance(node, cst.Name):
+        return (node.value,)
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return base + (node.attr.value,) if base is not None else None
+    return None
+
+
+def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def _positional(call: cst.Call) -> list[cst.Arg]:
+    return [arg for arg in call.args if arg.keyword is None and not arg.star]
+
+
+def _is_true(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def _is_false(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _module_name(node: cst.BaseExpression) -> str:
+    parts = _dotted(node)
+    return ".".join(parts) if parts else ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pass 1: what the file's names are
+
+
+@dataclass
+class _SocketName:
+    kind: SocketKind
+    library: str
+    constructor: str
+
+
+@dataclass
+class _Names:
+    modules: dict[str, str] = field(default_factory=dict)  # local alias -> "socketio" | "flask_socketio"
+    imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (library, name)
+    other_imports: set[str] = field(default_factory=set)  # names imported from any other module
+    sockets: dict[str, _SocketName] = field(default_factory=dict)
+    bindings: dict[str, BindingValue] = field(default_factory=dict)
+    namespace_of_class: dict[str, str] = field(default_factory=dict)
+    bound_calls: dict[int, str] = field(default_factory=dict)  # id of a constructor call -> the name bound to it
+    imports: list[Import] = field(default_factory=list)  # from modules of the app, with a path specifier
+    functions: set[str] = field(default_factory=set)  # module-level functions (wrappers are called by name)
+    module_sockets: set[str] = field(default_factory=set)  # servers/clients bound at module level
+
+    def exported(self) -> tuple[tuple[str, str], ...]:
+        """Every module-level name is importable in Python."""
+        names = {*self.bindings, *self.module_sockets, *self.functions, *(imp.local for imp in self.imports)}
+        return tuple((name, name) for name in sorted(names))
+
+    def imported_locals(self) -> set[str]:
+        return {imp.local for imp in self.imports}
+
+    def qualified(self, node: cst.BaseExpression) -> tuple[str, str] | None:
+        """(library, name) that an expression names: `socketio.AsyncServer`, `SocketIO`, `flask_socketio.emit`."""
+        if isinstance(node, cst.Name):
+            return self.imported.get(node.value)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            library = self.modules.get(node.value.value)
+            if library is not None:
+                return library, node.attr.value
+        return None
+
+    @property
+    def uses_socketio(self) -> bool:
+        return bool(self.modules) or bool(self.imported)
+
+
+class _NameCollector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (ByteSpanPositionProvider,)
+
+    def __init__(self, rel: str, names: _Names, positions: _Positions):
+        super().__init__()
+        self.rel = rel
+        self.names = names
+        self.positions = positions
+        self.depth = 0  # function/class nesting: constants count at module level only
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            module = _module_name(alias.name)
+            if module in _LIBRARIES:
+                local = alias.asname.name.value if alias.asname else module  # type: ignore[union-attr]
+                self.names.modules[local] = module
+            elif alias.asname is not None and self.depth == 0:  # `import app.events as events`
+                specifier = _module_specifier(self.rel, 0, module.split("."))
+                if specifier is not None:
+                    self.names.imports.append(Import(alias.asname.name.value, specifier, "*"))  # type: ignore[union-attr]
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _module_name(node.module) if node.module is not None else ""
+        if isinstance(node.names, cst.ImportStar):
+            return
+        dots = len(node.relative)
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else _module_name(alias.name)
+            local = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+            if module in _LIBRARIES and not dots:
+                self.names.imported[local] = (module, name)
+                continue
+            self.names.other_imports.add(local)
+            if self.depth:
+                continue
+            if module:
+                specifier = _module_specifier(self.rel, dots, module.split("."))
+                if specifier is not None:
+                    self.names.imports.append(Import(local, specifier, name))
+            elif dots:  # `from . import events`: a sibling module, imported whole
+                specifier = _module_specifier(self.rel, dots, [name])
+                if specifier is not None:
+                    self.names.imports.append(Import(local, specifier, "*"))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.depth == 0:
+            self.names.functions.add(node.name.value)
+        self.depth += 1
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if self.depth == 0:
+            members = _class_constants(node, self.positions)
+            if members:
+                self.names.bindings[node.name.value] = ObjectValue(members)
+        self.depth += 1
+        return True
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.depth -= 1
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node.value)
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        if isinstance(value, cst.Call):
+            made = self.names.qualified(value.func)
+            if made in _CONSTRUCTORS:
+                self.names.sockets[target.value] = _SocketName(_CONSTRUCTORS[made], made[0], made[1])
+                self.names.bound_calls[id(value)] = target.value
+                if self.depth == 0:
+                    self.names.module_sockets.add(target.value)
+                return
+        if self.depth == 0:
+            bound = _binding_value(value, self.positions)
+            if bound is not None:
+                self.names.bindings[target.value] = bound
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # `sio.register_namespace(ChatNamespace("/chat"))`, `socketio.on_namespace(Chat("/chat"))`
+        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value in ("register_namespace", "on_namespace")):
+            return
+        args = _positional(node)
+        if args and isinstance(args[0].value, cst.Call) and isinstance(args[0].value.func, cst.Name):
+            inner = _positional(args[0].value)
+            namespace = _string_value(inner[0].value) if inner else None
+            if namespace is not None:
+                self.names.namespace_of_class[args[0].value.func.value] = namespace
+
+
+def _module_specifier(rel: str, dots: int, parts: list[str]) -> str | None:
+    """A path specifier the workspace's module resolution understands, for a Python import of `rel`:
+    `from .events import X` -> "./events.py", `from ..shared import events` -> "../shared/events.py".
+    An absolute import is followed only when its top package is a directory `rel` is in (`app.events` from
+    `apps/api/app/handlers.py`); anything else is a third-party module. Package `__init__.py` files are not
+    probed: the extractor does no I/O, and a module file is the common case."""
+    directories = rel.split("/")[:-1]
+    if dots:
+        if dots - 1 > len(directories):
+            return None
+        up = "./" if dots == 1 else "../" * (dots - 1)
+        return up + "/".join(parts) + ".py"
+    for position in range(len(directories) - 1, -1, -1):
+        if directories[position] == parts[0]:
+            ups = len(directories) - position
+            return "../" * ups + "/".join(parts) + ".py"
+    return None
+
+
+def _binding_value(value: cst.BaseExpression, positions: _Positions | None) -> BindingValue | None:
+    string = _string_value(value)
+    if string is not None:
+        return Lit(string, positions.span(value) if positions is not None and _renamable(value) else None)
+    parts = _dotted(value)
+    if parts is not None:
+        return Ref(parts[0], parts[1:])
+    return None
+
+
+def _class_constants(node: cst.ClassDef, positions: _Positions) -> tuple[tuple[str, BindingValue], ...]:
+    """`class Events: LEAD_NEW = "lead:new"` (str Enums too): attribute name -> value."""
+    members: list[tuple[str, BindingValue]] = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                bound = _binding_value(small.value, positions)
+                if bound is not None:
+                    members.append((small.targets[0].target.value, bound))
+    return tuple(members)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pass 2: sites
+
+
+@dataclass
+class _Function:
+    name: str
+    params: tuple[str, ...]
+    namespace: str | None = None  # of the `@socketio.on(..., namespace=...)` it handles
+    sockets: dict[str, SocketKind] = field(default_factory=dict)  # parameters annotated `socketio.AsyncServer`...
+
+
+@dataclass
+class _Class:
+    name: str
+    kind: SocketKind | None  # set for socket.io namespace classes
+    depth: int  # functions enclosing the class: its methods are one deeper
+
+
+class _SiteCollector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (ByteSpanPositionProvider,)
+
+    def __init__(self, names: _Names, positions: _Positions):
+        super().__init__()
+        self.names = names
+        self.positions = positions
+        self.functions: list[_Function] = []
+        self.classes: list[_Class] = []
+        self.emits: list[Emit] = []
+        self.listeners: list[Listener] = []
+        self.connections: list[Connection] = []
+        self.findings: list[Finding] = []
+        self.forwarders: list[Forwarder] = []
+        self.calls: list[Call] = []
+        self.decorator_calls: set[int] = set()  # ids of calls already read as decorators
+        self.imported_locals = names.imported_locals()
+
+    # -- scopes -----------------------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        kind = None
+        for base in node.bases:
+            kind = kind or _NAMESPACE_BASES.get(self.names.qualified(base.value))  # type: ignore[arg-type]
+        self.classes.append(_Class(node.name.value, kind, len(self.functions)))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        every = (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)
+        params = tuple(p.name.value for p in (*node.params.posonly_params, *node.params.params))
+        function = _Function(node.name.value, params)
+        for param in every:
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            made = self.names.qualified(annotation) if annotation is not None else None
+            if made in _CONSTRUCTORS:
+                function.sockets[param.name.value] = _CONSTRUCTORS[made]
+        self.functions.append(function)
+        for decorator in node.decorators:
+            self._decorator(decorator.decorator, node, function)
+        owner = self.classes[-1] if self.classes else None
+        if owner is not None and owner.kind is not None and len(self.functions) == owner.depth + 1:
+            self._namespace_method(owner, node, function)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    @property
+    def function_name(self) -> str | None:
+        return self.functions[-1].name if self.functions else None
+
+    # -- listeners --------------------------------------------------------------------------------------
+
+    def _decorator(self, expr: cst.BaseExpression, node: cst.FunctionDef, function: _Function) -> None:
+        call = expr if isinstance(expr, cst.Call) else None
+        target = call.func if call is not None else expr
+        if not isinstance(target, cst.Attribute) or target.attr.value not in _LISTEN_DECORATORS:
+            return
+        receiver = self._receiver(target.value)
+        if receiver is None:
+            return
+        if call is not None:
+            self.decorator_calls.add(id(call))
+        namespace = self._namespace_arg(call)
+        if target.attr.value == "on":
+            args = _positional(call) if call is not None else []
+            if not args:
+                return
+            event_node = args[0].value
+            name, span, name_text = self._name_value(event_node), self.positions.span(event_node), self.positions.text(event_node)
+        else:  # `@sio.event`: the function's name is the event
+            name_text = node.name.value
+            span = self.positions.span(node.name)
+            name = Lit(name_text)  # no literal to rename: it is the function's identifier
+        function.namespace = namespace
+        receiver = Receiver(receiver.root, receiver.kind, namespace)
+        self._listen(name, span, name_text, self.positions.span(expr), receiver, node)
+
+    def _namespace_method(self, owner: _Class, node: cst.FunctionDef, function: _Function) -> None:
+        method = node.name.value
+        if not method.startswith("on_") or len(method) == 3:
+            return
+        start, end = self.positions.offsets(node.name)
+        span = self.positions.between(start + 3, end)  # the event is the part after `on_`
+        event = method[3:]
+        namespace = self.names.namespace_of_class.get(owner.name)
+        function.namespace = namespace
+        receiver = Receiver(owner.name, owner.kind, namespace)
+        # No literal to rename: the event is spelled by the method's identifier.
+        self._listen(Lit(event), span, event, self.positions.span(node.name), receiver, node)
+
+    def _listen(self, name: NameValue, span: Span, name_text: str, call_span: Span, receiver: Receiver, node) -> None:
+        self.listeners.append(
+            Listener(
+                name=name,
+                span=span,
+                name_text=name_text,
+                call_span=call_span,
+                receiver=receiver,
+                kind=ListenerKind.HANDLER,
+                handler_text=node.name.value if node is not None else None,
+                function=node.name.value if node is not None else self.function_name,
+            )
+        )
+        if node is not None and isinstance(name, Lit) and name.value == "connect" and receiver.kind == SocketKind.SERVER:
+            if _rejects_connection(node):
+                self.findings.append(
+                    Finding(
+                        "handshake-auth",
+                        self.positions.span(node.name),
+                        "connect handler rejects unauthenticated connections",
+                        (("binding", receiver.root),),
+                    )
+                )
+
+    # -- calls ------------------------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if id(node) in self.decorator_calls:
+            return
+        made = self.names.qualified(node.func)
+        if made in _CONSTRUCTORS:
+            self._connection(node, made)
+            return
+        if made in ((FLASK_SOCKETIO, "emit"), (FLASK_SOCKETIO, "send")):
+            self._flask_emit(node, made[1])
+            return
+        self._maybe_wrapper_call(node)
+        if not isinstance(node.func, cst.Attribute):
+            return
+        method = node.func.attr.value
+        if method in _LISTEN_CALLS:
+            self._listen_call(node)
+            return
+        if method not in _EMIT_METHODS:
+            return
+        receiver = self._receiver(node.func.value)
+        if receiver is not None:
+            self._server_or_client_emit(node, method, receiver)
+
+    def _maybe_wrapper_call(self, node: cst.Call) -> None:
+        """A call of a module-level function of this file or of an imported one (`emit_to_org(id, "x", p)`,
+        `realtime.emit_to_org(...)`): the index expands it when the callee forwards its event."""
+        parts = _dotted(node.func)
+        if parts is None or len(parts) > 2:
+            return
+        if len(parts) == 1 and parts[0] not in self.names.functions and parts[0] not in self.imported_locals:
+            return
+        if len(parts) == 2 and not any(i.local == parts[0] and i.imported == "*" for i in self.names.imports):
+            return
+        args = [arg.value for arg in _positional(node)]
+        if not args:
+            return
+        self.calls.append(
+            Call(
+                callee=Ref(parts[0], parts[1:]),
+                args=tuple(self._name_value(arg) for arg in args),
+                arg_spans=tuple(self.positions.span(arg) for arg in args),
+                call_span=self.positions.span(node),
+                arg_texts=tuple(self.positions.text(arg) for arg in args),
+                function=self.function_name,
+            )
+        )
+
+    def _receiver(self, expr: cst.BaseExpression) -> Receiver | None:
+        """The socket object a call is made on: a name bound to a server/client, `self` in a namespace class,
+        or a conventionally named server imported from elsewhere in the app."""
+        if not isinstance(expr, cst.Name):
+            return None
+        name = expr.value
+        if name == "self" and self.classes and self.classes[-1].kind is not None:
+            owner = self.classes[-1]
+            return Receiver("self", owner.kind, self.names.namespace_of_class.get(owner.name))
+        for function in reversed(self.functions):
+            if name in function.sockets:
+                return Receiver(name, function.sockets[name])
+            if name in function.params:
+                return None  # a parameter shadows a module-level server of the same name
+        known = self.names.sockets.get(name)
+        if known is not None:
+            return Receiver(name, known.kind)
+        if name in self.names.other_imports and name in _CONVENTIONAL_SERVER_NAMES and self.names.uses_socketio:
+            return Receiver(name, SocketKind.SERVER)
+        return None
+
+    def _room_is_positional(self, receiver: Receiver) -> bool:
+        """python-socketio's `emit(event, data, to)` and every `Namespace.emit(event, data, room)` take the room
+        third; Flask-SocketIO's `SocketIO.emit(event, *args)` takes only payload positionally."""
+        if receiver.root == "self":
+            return True
+        known = self.names.sockets.get(receiver.root)
+        if known is not None:
+            return known.library == PYTHON_SOCKETIO
+        return FLASK_SOCKETIO not in {library for library, _ in self.names.imported.values()} | set(
+            self.names.modules.values()
+        )
+
+    def _listen_call(self, node: cst.Call) -> None:
+        """`sio.on("x", handler)` / `socketio.on_event("x", handler, namespace="/y")` outside a decorator."""
+        receiver = self._receiver(node.func.value)  # type: ignore[attr-defined]
+        args = _positional(node)
+        if receiver is None or not args or (len(args) < 2 and _keyword(node, "handler") is None):
+            return
+        handler = args[1].value if len(args) > 1 else _keyword(node, "handler").value  # type: ignore[union-attr]
+        event_node = args[0].value
+        receiver = Receiver(receiver.root, receiver.kind, self._namespace_arg(node))
+        self.listeners.append(
+            Listener(
+                name=self._name_value(event_node),
+                span=self.positions.span(event_node),
+                name_text=self.positions.text(event_node),
+                call_span=self.positions.span(node),
+                receiver=receiver,
+                kind=ListenerKind.HANDLER,
+                handler_text=self.positions.text(handler),
+                function=self.function_name,
+            )
+        )
+
+    def _server_or_client_emit(self, node: cst.Call, method: str, receiver: Receiver) -> None:
+        args = _positional(node)
+        namespace = self._namespace_arg(node) or receiver.namespace
+        if method == "send":
+            payload = args
+            event_node = None
+        else:
+            if not args:
+                return
+            event_node, payload = args[0].value, args[1:]
+        if receiver.kind == SocketKind.CLIENT_SOCKET:
+            self._emit(node, method, event_node, Receiver(receiver.root, receiver.kind, namespace), (), payload)
+            return
+        rooms_node = _keyword(node, "to") or _keyword(node, "room")
+        if rooms_node is None and method != "send" and len(payload) > 1 and self._room_is_positional(receiver):
+            rooms_node, payload = payload[1], payload[:1]  # emit(event, data, to)
+        skip = _keyword(node, "skip_sid")
+        kind, chain = self._targets(receiver.kind, rooms_node, skip)
+        self._emit(node, method, event_node, Receiver(receiver.root, kind, namespace), chain, payload)
+
+    def _flask_emit(self, node: cst.Call, function: str) -> None:
+        """Flask-SocketIO's `emit`/`send` inside a handler: to the sender unless told otherwise."""
+        args = _positional(node)
+        if function == "send":
+            event_node, payload = None, args
+        else:
+            if not args:
+                return
+            event_node, payload = args[0].value, args[1:]
+        current = self.functions[-1].namespace if self.functions else None
+        namespace = self._namespace_arg(node) or current
+        rooms_node = _keyword(node, "to") or _keyword(node, "room")
+        include_self = _keyword(node, "include_self")
+        excludes_sender = include_self is not None and _is_false(include_self.value)
+        broadcast = _keyword(node, "broadcast")
+        if rooms_node is not None:
+            kind, chain = self._targets(SocketKind.SERVER_SOCKET, rooms_node, None)
+        elif broadcast is not None and _is_true(broadcast.value):
+            if excludes_sender:
+                kind, chain = SocketKind.SERVER_SOCKET, (ChainStep("broadcast"),)
+            else:
+                kind, chain = SocketKind.SERVER, ()
+        else:
+            kind, chain = SocketKind.SERVER_SOCKET, ()
+        root = function
+        self._emit(node, function, event_node, Receiver(root, kind, namespace), chain, payload)
+
+    def _targets(
+        self, kind: SocketKind | None, rooms_node: cst.Arg | None, skip: cst.Arg | None
+    ) -> tuple[SocketKind | None, tuple[ChainStep, ...]]:
+        chain: list[ChainStep] = []
+        if rooms_node is not None:
+            if self._is_sender(rooms_node.value):
+                return SocketKind.SERVER_SOCKET, ()  # to the socket that sent the event being handled
+            chain.append(self._room_step("to", rooms_node.value))
+        if skip is not None and not _is_none(skip.value):
+            if not chain and self._is_sender(skip.value):
+                return SocketKind.SERVER_SOCKET, (ChainStep("broadcast"),)  # everyone but the sender
+            chain.append(self._room_step("except", skip.value))
+        return kind, tuple(chain)
+
+    def _room_step(self, name: str, value: cst.BaseExpression) -> ChainStep:
+        elements = (
+            [element.value for element in value.elements]
+            if isinstance(value, (cst.List, cst.Tuple, cst.Set))
+            else [value]
+        )
+        rooms = tuple(
+            RoomArg(self.positions.text(element), _static_prefix(element), self.positions.span(element))
+            for element in elements
+            if not isinstance(element, cst.StarredElement)
+        )
+        return ChainStep(
+            name,
+            args=(self.positions.text(value),),
+            arg_spans=(self.positions.span(value),),
+            rooms=rooms,
+            empty_array=isinstance(value, (cst.List, cst.Tuple)) and not elements,
+            maybe_empty=not isinstance(value, (cst.List, cst.Tuple, cst.Set)) and _dotted(value) is not None
+            and not self._is_sender(value) and _looks_plural(value),
+        )
+
+    def _is_sender(self, value: cst.BaseExpression) -> bool:
+        """The sid of the socket whose event is being handled: the handler's `sid` parameter, `request.sid`."""
+        parts = _dotted(value)
+        if parts == ("request", "sid"):
+            return True
+        if parts is None or len(parts) != 1 or not self.functions:
+            return False
+        function = self.functions[-1]
+        params = [p for p in function.params if p != "self"]
+        return bool(params) and parts[0] == params[0] and parts[0] in ("sid", "socket_id", "sender")
+
+    def _emit(
+        self,
+        node: cst.Call,
+        method: str,
+        event_node: cst.BaseExpression | None,
+        receiver: Receiver,
+        chain: tuple[ChainStep, ...],
+        payload: list[cst.Arg],
+    ) -> None:
+        data = _keyword(node, "data")
+        payload_nodes = [arg.value for arg in payload] + ([data.value] if data is not None else [])
+        if event_node is None:  # send(): the "message" event, spelled nowhere
+            span = self.positions.span(node.func)
+            name, name_text = Lit(_SEND_EVENT), self.positions.text(node.func)
+        else:
+            span, name, name_text = self.positions.span(event_node), self._name_value(event_node), self.positions.text(event_node)
+        emit = Emit(
+                name=name,
+                span=span,
+                name_text=name_text,
+                call_span=self.positions.span(node),
+                receiver=receiver,
+                chain=chain,
+                method=method,
+                payload_texts=tuple(self.positions.text(n) for n in payload_nodes),
+                payload_spans=tuple(self.positions.span(n) for n in payload_nodes),
+                function=self.function_name,
+            )
+        if isinstance(name, Param) and len(self.functions) == 1 and not self.classes:
+            # A module-level wrapper `emit_to_org(org_id, event, data)`: its call sites are the emits.
+            self.forwarders.append(Forwarder(name.function, name.index, emit))
+        else:
+            self.emits.append(emit)
+
+    def _connection(self, node: cst.Call, made: tuple[str, str]) -> None:
+        binding = self.names.bound_calls.get(id(node))
+        options = self.positions.text(node)[len(self.positions.text(node.func)) :].strip()[1:-1].strip()
+        self.connections.append(
+            Connection(
+                kind=_CONSTRUCTORS[made],
+                constructor=made[1],
+                span=self.positions.span(node),
+                options_text=options or None,
+                binding=binding,
+                function=self.function_name,
+            )
+        )
+
+    # -- values -----------------------------------------------------------------------------------------
+
+    def _namespace_arg(self, call: cst.Call | None) -> str | None:
+        arg = _keyword(call, "namespace") if call is not None else None
+        if arg is None:
+            return None
+        value = _string_value(arg.value)
+        if value is None and isinstance(arg.value, cst.Name):
+            bound = self.names.bindings.get(arg.value.value)
+            value = bound.value if isinstance(bound, Lit) else None
+        return value
+
+    def _name_value(self, node: cst.BaseExpression) -> NameValue:
+        value = _string_value(node)
+        if value is not None:
+            return Lit(value, self.positions.span(node) if _renamable(node) else None)
+        parts = _dotted(node)
+        if parts is None:
+            return Opaque()
+        if self.functions and parts[0] in self.functions[-1].params:
+            return Param(self.functions[-1].name, self.functions[-1].params.index(parts[0]))
+        path = parts[1:]
+        if path and path[-1] == "value" and isinstance(self.names.bindings.get(parts[0]), ObjectValue):
+            path = path[:-1]  # `Events.LEAD_NEW.value` of a str Enum
+        return Ref(parts[0], path)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _looks_plural(node: cst.BaseExpression) -> bool:
+    # A variable passed as `to=` may hold a list of rooms (python-socketio accepts one); only a plural
+    # name says so.
+    parts = _dotted(node)
+    return bool(parts) and parts[-1].endswith(("rooms", "sids"))
+
+
+def _rejects_connection(node: cst.FunctionDef) -> bool:
+    """Whether a connect handler can refuse the connection: `raise ConnectionRefusedError(...)`,
+    `return False` (both libraries) or Flask-SocketIO's `disconnect()`."""
+    found = False
+
+    class _Rejects(cst.CSTVisitor):
+        def visit_Raise(self, raise_node: cst.Raise) -> None:
+            nonlocal found
+            exc = raise_node.exc
+            target = exc.func if isinstance(exc, cst.Call) else exc
+            parts = _dotted(target) if target is not None else None
+            if parts and parts[-1] == "ConnectionRefusedError":
+                found = True
+
+        def visit_Return(self, return_node: cst.Return) -> None:
+            nonlocal found
+            if return_node.value is not None and _is_false(return_node.value):
+                found = True
+
+        def visit_Call(self, call: cst.Call) -> None:
+            nonlocal found
+            if isinstance(call.func, cst.Name) and call.func.value == "disconnect":
+                found = True
+
+    node.body.visit(_Rejects())
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def extract_python(rel: str, data: bytes, digest: str, options=None) -> FileFacts:
+    """Facts of one Python file. A file that does not parse yields empty facts and a problem."""
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        return FileFacts(
+            path=rel,
+            language="python",
+            content_hash=digest,
+            problems=(ParseProblem(f"syntax error: {error.message}", _error_span(data, error)),),
+            has_errors=True,
+        )
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    byte_spans = wrapper.resolve(ByteSpanPositionProvider)
+    positions = _Positions(data, byte_spans)
+    names = _Names()
+    wrapper.visit(_NameCollector(rel, names, positions))
+    sites = _SiteCollector(names, positions)
+    wrapper.visit(sites)
+    return FileFacts(
+        path=rel,
+        language="python",
+        content_hash=digest,
+        emits=tuple(sites.emits),
+        listeners=tuple(sites.listeners),
+        bindings=tuple(names.bindings.items()),
+        sockets=tuple(SocketBinding(name, s.kind) for name, s in names.sockets.items() if name in names.module_sockets),
+        connections=tuple(sites.connections),
+        findings=tuple(sites.findings),
+        forwarders=tuple(sites.forwarders),
+        calls=tuple(sites.calls),
+        imports=tuple(names.imports),
+        exports=names.exported(),
+    )
+
+
+def _error_span(data: bytes, error: cst.ParserSyntaxError) -> Span | None:
+    lines = data.split(b"\n")
+    line = max(0, min(error.raw_line - 1, len(lines) - 1))
+    start = sum(len(chunk) + 1 for chunk in lines[:line])
+    prefix = lines[line].decode("utf-8", errors="replace")[: max(0, error.raw_column)]
+    offset = start + len(prefix.encode("utf-8"))
+    column = len(prefix)
+    return Span(offset, offset, line, column, line, column)
+
+
+def _renamable(node: cst.BaseExpression) -> bool:
+    """A plain one-quote string literal (no prefix, no triple quotes): rename edits between its quotes."""
+    return isinstance(node, cst.SimpleString) and node.prefix == "" and len(node.quote) == 1

@@ -1,0 +1,514 @@
+"""Python back ends (python-socketio, Flask-SocketIO): the extractor on inline sources, then whole mixed
+monorepos through the index, the catalog and the rules."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from socketlens.analysis.catalog import catalog
+from socketlens.analysis.rules import RuleContext, run_rules
+from socketlens.config import Config
+from socketlens.extract import extract_file
+from socketlens.extract.typescript import ExtractOptions
+from socketlens.index.builder import IndexBuilder
+from socketlens.model import ChainStep, Lit, ListenerKind, Ref, SocketKind
+
+
+def facts_of(source: str):
+    return extract_file("app.py", textwrap.dedent(source).encode(), "python", ExtractOptions())
+
+
+def emits_by_event(facts) -> dict:
+    return {e.name.value if isinstance(e.name, Lit) else e.name_text: e for e in facts.emits}
+
+
+def listeners_by_event(facts) -> dict:
+    return {l.name.value if isinstance(l.name, Lit) else l.name_text: l for l in facts.listeners}
+
+
+def rooms(chain: tuple[ChainStep, ...], step: str = "to") -> list[tuple[str, str | None]]:
+    return [(room.text, room.prefix) for s in chain if s.name == step for room in s.rooms]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# python-socketio servers
+
+
+SERVER = """\
+import socketio
+
+LEAD_NEW = "lead:new"
+
+class Events:
+    CHAT_NEW = "chat:new"
+
+sio = socketio.AsyncServer(cors_allowed_origins="*")
+
+@sio.on("chat:join")
+async def join(sid, data):
+    await sio.emit(LEAD_NEW, data, room=f"org:{data['org']}")
+    await sio.emit("direct", data, to=sid)
+    await sio.emit(Events.CHAT_NEW, data, skip_sid=sid)
+    await sio.emit("everyone", {"a": 1})
+    await sio.emit("positional", data, "user:" + data["user"])
+    await sio.emit("fmt", data, room="org:%s" % data["org"], namespace="/admin")
+    await sio.emit("dotformat", data, to="org:{}".format(data["org"]))
+    await sio.emit("many", data, to=[f"org:{a}", f"org:{b}"])
+    await sio.emit("other-skip", data, skip_sid=other)
+
+@sio.event
+async def chat_leave(sid, data):
+    pass
+"""
+
+
+def test_server_emits_carry_rooms_the_scoping_reads():
+    emits = emits_by_event(facts_of(SERVER))
+    lead = emits["LEAD_NEW"]
+    assert lead.name == Ref("LEAD_NEW")
+    assert lead.receiver.root == "sio" and lead.receiver.kind == SocketKind.SERVER
+    assert rooms(lead.chain) == [("f\"org:{data['org']}\"", "org:")]
+    assert lead.payload_texts == ("data",)
+    assert lead.function == "join"
+    assert rooms(emits["positional"].chain) == [('"user:" + data["user"]', "user:")]
+    assert rooms(emits["fmt"].chain) == [('"org:%s" % data["org"]', "org:")]
+    assert emits["fmt"].receiver.namespace == "/admin"
+    assert rooms(emits["dotformat"].chain) == [('"org:{}".format(data["org"])', "org:")]
+    assert [prefix for _, prefix in rooms(emits["many"].chain)] == ["org:", "org:"]
+    # No room: the whole namespace.
+    assert emits["everyone"].chain == () and emits["everyone"].receiver.kind == SocketKind.SERVER
+    # To the handler's own sid: that one socket.
+    assert emits["direct"].chain == () and emits["direct"].receiver.kind == SocketKind.SERVER_SOCKET
+    # skip_sid of the sender: everyone but the sender; of another sid: an `except` step.
+    assert emits["Events.CHAT_NEW"].name == Ref("Events", ("CHAT_NEW",))
+    assert emits["Events.CHAT_NEW"].chain == (ChainStep("broadcast"),)
+    assert emits["Events.CHAT_NEW"].receiver.kind == SocketKind.SERVER_SOCKET
+    assert rooms(emits["other-skip"].chain, "except") == [("other", None)]
+
+
+def test_server_listeners_and_connection():
+    facts = facts_of(SERVER)
+    listeners = listeners_by_event(facts)
+    join = listeners["chat:join"]
+    assert join.kind == ListenerKind.HANDLER
+    assert join.receiver.root == "sio" and join.receiver.kind == SocketKind.SERVER
+    assert (join.span.start_line, join.span.start_col, join.span.end_col) == (9, 8, 19)
+    leave = listeners["chat_leave"]  # `@sio.event`: the function name is the event
+    assert (leave.span.start_line, leave.span.start_col) == (22, 10)
+    assert leave.function == "chat_leave"
+    [connection] = facts.connections
+    assert connection.kind == SocketKind.SERVER and connection.constructor == "AsyncServer"
+    assert connection.binding == "sio" and connection.options_text == 'cors_allowed_origins="*"'
+    assert dict(facts.bindings)["LEAD_NEW"] == Lit("lead:new")
+    assert dict(facts.bindings)["Events"].get("CHAT_NEW") == Lit("chat:new")
+
+
+def test_from_import_forms_and_call_form_listener():
+    facts = facts_of(
+        """\
+        from socketio import Server as SioServer
+
+        server = SioServer()
+
+        def on_ping(sid, data):
+            server.emit("pong", data, to=sid)
+
+        server.on("ping", on_ping, namespace="/game")
+        """
+    )
+    [listener] = facts.listeners
+    assert listener.name == Lit("ping") and listener.receiver.namespace == "/game"
+    assert listener.handler_text == "on_ping"
+    [emit] = facts.emits
+    assert emit.receiver.kind == SocketKind.SERVER_SOCKET
+    assert facts.connections[0].constructor == "Server"
+
+
+def test_spans_count_code_points_and_bytes():
+    facts = facts_of('import socketio\nsio = socketio.Server()\n# é\nx = "ü"; sio.emit("ä:x", 1)\n')
+    [emit] = facts.emits
+    line = '# é\nx = "ü"; sio.emit('
+    start = len(b"import socketio\nsio = socketio.Server()\n") + len(line.encode())
+    assert emit.span.start_byte == start and emit.span.end_byte == start + len('"ä:x"'.encode())
+    assert (emit.span.start_line, emit.span.start_col, emit.span.end_col) == (3, 18, 23)
+
+
+def test_annotated_parameter_is_a_server_and_an_unannotated_one_shadows():
+    facts = facts_of(
+        """\
+        import socketio
+        sio = socketio.AsyncServer()
+
+        async def notify(server: socketio.AsyncServer, org_id):
+            await server.emit("lead:new", {}, room=f"org:{org_id}")
+
+        async def shadowed(sio):
+            await sio.emit("not-a-site", {})
+        """
+    )
+    [emit] = facts.emits
+    assert emit.name == Lit("lead:new") and emit.receiver == type(emit.receiver)("server", SocketKind.SERVER)
+
+
+def test_spans_after_a_byte_order_mark_and_with_crlf_lines():
+    bom = b"\xef\xbb\xbfimport socketio\nsio = socketio.Server()\nsio.emit(\"a\")\n"
+    crlf = b"import socketio\r\nsio = socketio.Server()\r\nsio.emit(\"a\")\r\n"
+    for data in (bom, crlf):
+        [emit] = extract_file("app.py", data, "python", ExtractOptions()).emits
+        assert data[emit.span.start_byte : emit.span.end_byte] == b'"a"'
+        assert (emit.span.start_line, emit.span.start_col) == (2, 9)
+
+
+def test_same_file_wrapper_is_a_forwarder_and_its_calls_are_calls():
+    facts = facts_of(
+        """\
+        import socketio
+        sio = socketio.Server()
+
+        def emit_to_org(org_id, event, data):
+            sio.emit(event, data, room=f"org:{org_id}")
+
+        def create(org):
+            emit_to_org(org.id, "lead:new", {})
+        """
+    )
+    assert facts.emits == ()
+    [forwarder] = facts.forwarders
+    assert (forwarder.function, forwarder.param_index) == ("emit_to_org", 1)
+    [call] = facts.calls
+    assert call.callee == Ref("emit_to_org") and call.args[1] == Lit("lead:new") and call.function == "create"
+
+
+def test_event_decorator_with_namespace_and_imported_flask_server():
+    facts = facts_of(
+        """\
+        from flask_socketio import emit
+        from .extensions import socketio
+
+        @socketio.event(namespace="/chat")
+        def typing(data):
+            emit("typing", data, broadcast=True, include_self=False)
+        """
+    )
+    [listener] = facts.listeners
+    assert listener.name == Lit("typing") and listener.receiver == type(listener.receiver)("socketio", SocketKind.SERVER, "/chat")
+    [emit] = facts.emits
+    assert emit.receiver.namespace == "/chat" and emit.chain == (ChainStep("broadcast"),)
+    assert [(i.local, i.specifier, i.imported) for i in facts.imports] == [("socketio", "./extensions.py", "socketio")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Flask-SocketIO
+
+
+FLASK = """\
+from flask import Flask, request
+from flask_socketio import SocketIO, emit, send, join_room
+
+app = Flask(__name__)
+socketio = SocketIO(app)
+
+@socketio.on("chat:send", namespace="/chat")
+def chat_send(data):
+    emit("chat:ack", data)
+    emit("chat:new", data, broadcast=True)
+    emit("chat:others", data, broadcast=True, include_self=False)
+    emit("chat:room", data, to=f"org:{data['org']}")
+    emit("chat:me", data, to=request.sid)
+    send("hello")
+
+@socketio.event
+def typing(data):
+    socketio.emit("typing", data, to="org:" + data["org"])
+    socketio.emit("typing:all", data)
+"""
+
+
+def test_flask_module_emit_scopes():
+    facts = facts_of(FLASK)
+    emits = emits_by_event(facts)
+    assert emits["chat:ack"].receiver.kind == SocketKind.SERVER_SOCKET and emits["chat:ack"].chain == ()
+    assert emits["chat:ack"].receiver.namespace == "/chat"  # the handler's namespace
+    assert emits["chat:new"].receiver.kind == SocketKind.SERVER and emits["chat:new"].chain == ()
+    assert emits["chat:others"].chain == (ChainStep("broadcast"),)
+    assert emits["chat:others"].receiver.kind == SocketKind.SERVER_SOCKET
+    assert rooms(emits["chat:room"].chain) == [("f\"org:{data['org']}\"", "org:")]
+    assert emits["chat:me"].chain == () and emits["chat:me"].receiver.kind == SocketKind.SERVER_SOCKET
+    assert emits["message"].method == "send" and emits["message"].payload_texts == ('"hello"',)
+    # `socketio.emit` positional arguments are all payload (no positional room as in python-socketio).
+    assert rooms(emits["typing"].chain) == [('"org:" + data["org"]', "org:")]
+    assert emits["typing:all"].receiver.kind == SocketKind.SERVER and emits["typing:all"].chain == ()
+    listeners = listeners_by_event(facts)
+    assert listeners["chat:send"].receiver.namespace == "/chat"
+    assert listeners["typing"].receiver.root == "socketio"
+    assert facts.connections[0].constructor == "SocketIO" and facts.connections[0].binding == "socketio"
+
+
+def test_class_namespaces():
+    facts = facts_of(
+        """\
+        import socketio
+        from flask_socketio import Namespace
+
+        class ChatNamespace(socketio.AsyncNamespace):
+            async def on_connect(self, sid, environ):
+                pass
+
+            async def on_chat_send(self, sid, data):
+                await self.emit("chat:new", data, room="org:" + data["org"])
+
+            async def helper(self):
+                pass
+
+        class FlaskChat(Namespace):
+            def on_typing(self, data):
+                pass
+
+        sio = socketio.AsyncServer()
+        sio.register_namespace(ChatNamespace("/chat"))
+        """
+    )
+    listeners = listeners_by_event(facts)
+    assert set(listeners) == {"connect", "chat_send", "typing"}
+    send = listeners["chat_send"]
+    assert send.receiver == type(send.receiver)("ChatNamespace", SocketKind.SERVER, "/chat")
+    assert (send.span.start_line, send.span.start_col, send.span.end_col) == (7, 17, 26)  # after `on_`
+    [emit] = facts.emits
+    assert emit.receiver.root == "self" and emit.receiver.namespace == "/chat"
+    assert rooms(emit.chain) == [('"org:" + data["org"]', "org:")]
+
+
+def test_python_client():
+    facts = facts_of(
+        """\
+        import socketio
+
+        client = socketio.AsyncClient()
+
+        @client.on("lead:new")
+        async def on_lead(data):
+            await client.emit("chat:join", {"room": "x"})
+        """
+    )
+    [listener] = facts.listeners
+    assert listener.receiver.kind == SocketKind.CLIENT_SOCKET
+    [emit] = facts.emits
+    assert emit.receiver.kind == SocketKind.CLIENT_SOCKET and emit.chain == ()
+    assert facts.connections[0].kind == SocketKind.CLIENT_SOCKET
+
+
+def test_near_misses_are_not_sites():
+    facts = facts_of(
+        """\
+        import socketio
+        from blinker import signal
+        from pyee import EventEmitter
+        from django.dispatch import Signal
+
+        ee = EventEmitter()
+        ee.emit("x")
+        saved = Signal()
+        saved.send(sender=None)
+        signal("y").send(1)
+
+        @ee.on("z")
+        def handler():
+            pass
+        """
+    )
+    assert facts.emits == () and facts.listeners == () and facts.connections == ()
+
+
+def test_file_without_socketio_yields_no_sites():
+    facts = facts_of('def emit(x):\n    pass\n\nemit("a")\n')
+    assert facts.emits == () and facts.problems == ()
+
+
+def test_syntax_error_is_a_problem_not_a_crash():
+    facts = facts_of("import socketio\nsio = socketio.Server(\ndef broken(:\n")
+    assert facts.has_errors and facts.emits == ()
+    [problem] = facts.problems
+    assert problem.message.startswith("syntax error")
+    assert problem.span is not None and problem.span.start_line >= 1
+
+
+def test_connect_handler_that_refuses_is_handshake_auth():
+    refusing = facts_of(
+        """\
+        import socketio
+        sio = socketio.Server()
+
+        @sio.event
+        def connect(sid, environ, auth):
+            if not auth:
+                raise ConnectionRefusedError("unauthorized")
+        """
+    )
+    assert [f.code for f in refusing.findings] == ["handshake-auth"]
+    accepting = facts_of(
+        """\
+        import socketio
+        sio = socketio.Server()
+
+        @sio.event
+        def connect(sid, environ, auth):
+            print(sid)
+        """
+    )
+    assert accepting.findings == ()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mixed monorepo: a Python API, a TS shared package and a React web app
+
+
+def write_repo(root: Path, files: dict[str, str]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content))
+    return root
+
+
+MIXED = {
+    # A root package.json without socket.io: Python sites must keep their side anyway.
+    "package.json": json.dumps({"name": "t", "private": True, "workspaces": ["apps/web", "packages/*"]}),
+    "apps/web/package.json": json.dumps({"name": "@t/web", "dependencies": {"socket.io-client": "^4"}}),
+    "packages/shared/package.json": json.dumps({"name": "@t/shared", "main": "src/socket-events.ts"}),
+    "packages/shared/src/socket-events.ts": """\
+        export interface ServerToClientEvents {
+          "lead:new": (payload: { leadId: string }) => void;
+        }
+        export interface ClientToServerEvents {
+          "chat:join": (room: string) => void;
+        }
+        """,
+    "apps/web/src/socket.ts": """\
+        import { io } from "socket.io-client";
+        export const socket = io("/");
+        """,
+    "apps/web/src/Leads.tsx": """\
+        import { useSocketEvent } from "./useSocketEvent";
+        import { socket } from "./socket";
+        export function Leads() {
+          useSocketEvent("lead:new", (p) => console.log(p));
+          return null;
+        }
+        export function join() { socket.emit("chat:join", "x"); }
+        """,
+    "apps/api/requirements.txt": "python-socketio\n",
+    "apps/api/app.py": """\
+        import socketio
+
+        sio = socketio.AsyncServer(async_mode="asgi")
+        app = socketio.ASGIApp(sio)
+
+
+        @sio.event
+        async def connect(sid, environ, auth):
+            if not auth or "token" not in auth:
+                raise ConnectionRefusedError("unauthorized")
+
+
+        @sio.on("chat:join")
+        async def chat_join(sid, room):
+            await sio.enter_room(sid, room)
+
+
+        async def notify_lead(org_id, lead):
+            await sio.emit("lead:new", {"leadId": lead.id}, room=f"org:{org_id}")
+        """,
+}
+
+
+def _index(root: Path):
+    return IndexBuilder(root, Config(), use_cache=False, jobs=1).build()
+
+
+def test_mixed_monorepo_pairs_python_server_with_ts_web(tmp_path):
+    root = write_repo(tmp_path, MIXED)
+    index = _index(root)
+    events = {event["name"]: event for event in catalog(index, str(root))["events"]}
+    lead = events["lead:new"]
+    assert lead["direction"] == "server-to-client"
+    [emit] = lead["emits"]
+    assert (emit["file"], emit["line"], emit["side"], emit["scope"]) == ("apps/api/app.py", 19, "server", "org")
+    assert emit["rooms"] == ['f"org:{org_id}"'] and emit["namespace"] == "/"
+    assert [listener["file"] for listener in lead["listeners"]] == ["apps/web/src/Leads.tsx"]
+    join = events["chat:join"]
+    assert [(l["file"], l["side"], l["kind"]) for l in join["listeners"]] == [("apps/api/app.py", "server", "handler")]
+    assert "connect" not in events  # lifecycle handlers are not events
+    codes = {d.code for d in run_rules(RuleContext(index=index, config=Config()))}
+    assert not codes & {"no-listener", "no-emitter", "unauthenticated-server", "unscoped-broadcast"}, codes
+
+
+def test_python_server_without_auth_is_flagged_and_broadcast_is_unscoped(tmp_path):
+    files = dict(MIXED)
+    files["apps/api/app.py"] = """\
+        import socketio
+
+        sio = socketio.Server()
+
+        def notify_lead(lead):
+            sio.emit("lead:new", {"leadId": lead.id})
+        """
+    root = write_repo(tmp_path, files)
+    index = _index(root)
+    diagnostics = [d for d in run_rules(RuleContext(index=index, config=Config())) if d.file == "apps/api/app.py"]
+    assert {d.code for d in diagnostics} >= {"unauthenticated-server", "unscoped-broadcast"}
+    (unauthenticated,) = [d for d in diagnostics if d.code == "unauthenticated-server"]
+    assert "ConnectionRefusedError" in unauthenticated.message  # Python advice, not Node's use() middleware
+
+
+def test_names_and_wrappers_resolve_across_python_modules(tmp_path):
+    files = dict(MIXED)
+    files["apps/api/app/__init__.py"] = ""
+    files["apps/api/app/events.py"] = """\
+        LEAD_NEW = "lead:new"
+
+        class Chat:
+            JOIN = "chat:join"
+        """
+    files["apps/api/app/realtime.py"] = """\
+        import socketio
+        from .events import LEAD_NEW
+        from . import events
+
+        sio = socketio.AsyncServer()
+
+        async def emit_to_org(org_id, event, data):
+            await sio.emit(event, data, room=f"org:{org_id}")
+
+        async def announce(data):
+            await sio.emit(LEAD_NEW, data, room="org:all")
+
+        @sio.on(events.Chat.JOIN)
+        async def join(sid, room):
+            pass
+
+        async def unknown(data):
+            await sio.emit(compute_name(), data)
+        """
+    files["apps/api/app/services.py"] = """\
+        from app.realtime import emit_to_org
+
+        async def create_lead(org, lead):
+            await emit_to_org(org.id, "lead:new", {"leadId": lead.id})
+        """
+    del files["apps/api/app.py"]
+    root = write_repo(tmp_path, files)
+    index = _index(root)
+    lead = index.event("lead:new")
+    assert sorted((s.file, s.span.start_line, s.scope.value) for s in lead.emits) == [
+        ("apps/api/app/realtime.py", 10, "org"),  # LEAD_NEW imported from .events
+        ("apps/api/app/services.py", 3, "org"),  # through the emit_to_org wrapper
+    ]
+    wrapped = next(s for s in lead.emits if s.file == "apps/api/app/services.py")
+    assert wrapped.emit_file == "apps/api/app/realtime.py" and wrapped.via is not None
+    direct = next(s for s in lead.emits if s.file == "apps/api/app/realtime.py")
+    assert direct.literal is not None and direct.literal[0] == "apps/api/app/events.py"
+    [join] = [s for s in index.event("chat:join").listeners if s.side.value == "server"]
+    assert join.file == "apps/api/app/realtime.py"
+    assert [d.expression for d in index.dynamic_sites()] == ["compute_name()"]
