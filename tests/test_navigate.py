@@ -141,3 +141,39 @@ def test_completion_items_and_symbols(index):
     assert nav.document_symbols(index, LEADS) == []
     lenses = nav.code_lenses(index, LEADS)
     assert [(lens.event, lens.title) for lens in lenses] == [("lead:new", "1 emitter · 1 listener"), ("lead:updated", "1 emitter · 1 listener")]
+
+
+def _python_index(tmp_path: Path):
+    (tmp_path / "app.py").write_text(
+        "import socketio\n"
+        "sio = socketio.AsyncServer()\n"
+        "@sio.event\n"
+        "async def chat_join(sid, data):\n"
+        "    await sio.emit('chat_joined', data, to=sid)\n"
+        "@sio.on('chat_joined')\n"
+        "async def again(sid, data):\n"
+        "    pass\n"
+    )
+    return IndexBuilder(tmp_path, Config(), use_cache=False, jobs=1).build()
+
+
+def _python_target(tmp_path: Path, index, needle: str, offset: int) -> nav.Target | None:
+    position = (tmp_path / "app.py").read_bytes().index(needle.encode())
+    return nav.target_at(index, "app.py", position + offset)
+
+
+def test_python_string_literals_rename_between_their_quotes(tmp_path):
+    index = _python_index(tmp_path)
+    target = _python_target(tmp_path, index, "'chat_joined', data", 2)
+    edits = nav.rename_plan(index, target, "chat:joined")
+    source = (tmp_path / "app.py").read_bytes()
+    assert [source[e.span.start_byte : e.span.end_byte] for e in edits] == [b"chat_joined", b"chat_joined"]
+
+
+def test_an_event_spelled_by_a_python_function_name_is_not_renamed(tmp_path):
+    # `@sio.event def chat_join` has no string to edit: renaming must refuse, never mangle the identifier.
+    index = _python_index(tmp_path)
+    target = _python_target(tmp_path, index, "chat_join(sid", 1)
+    assert target is not None and target.event == "chat_join"
+    with pytest.raises(nav.RenameRefused):
+        nav.rename_plan(index, target, "chat:join")

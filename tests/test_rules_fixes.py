@@ -256,3 +256,18 @@ def test_sarif_output_is_valid_sarif_2_1_0(tmp_path, fixtures, capsys):
 def test_the_schema_rejects_a_broken_log():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"version": "2.1.0", "runs": [{"results": []}]}, SCHEMA)
+
+
+def test_suppression_fix_in_python_uses_a_python_comment(tmp_path):
+    from socketlens.analysis.rules import RuleContext, run_rules
+    from socketlens.config import Config
+    from socketlens.index.builder import IndexBuilder
+
+    source = "import socketio\nsio = socketio.Server()\ndef announce(data):\n    sio.emit('maintenance', data)\n"
+    (tmp_path / "app.py").write_text(source)
+    index = IndexBuilder(tmp_path, Config(), use_cache=False, jobs=1).build()
+    context = RuleContext(index=index, config=Config(), read_text=lambda rel: (tmp_path / rel).read_text())
+    (broadcast,) = [d for d in run_rules(context) if d.code == "unscoped-broadcast"]
+    (suppress,) = [f for f in broadcast.fixes if f.title.startswith("Suppress")]
+    (edit,) = suppress.edits
+    assert edit.new_text.startswith("    # socketlens-ignore unscoped-broadcast:")

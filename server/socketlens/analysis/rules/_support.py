@@ -144,7 +144,7 @@ class Source:
 
 
 def suppression_fix(context: RuleContext, file: str, span: Span, code: str, reason: str):
-    """A fix inserting `// socketlens-ignore <code>: <reason>` on the line above the diagnostic."""
+    """A fix inserting `// socketlens-ignore <code>: <reason>` (`#` in Python) on the line above."""
     from socketlens.analysis.rules import Fix
 
     source = Source.read(context, file)
@@ -152,7 +152,8 @@ def suppression_fix(context: RuleContext, file: str, span: Span, code: str, reas
         return None
     indent = source.indent_of_line(span.start_line)
     start = source.line_start(span.start_line)
+    comment = "#" if file.endswith(".py") else "//"
     return Fix(
         title=f"Suppress {code} here (with a reason)",
-        edits=(source.edit(start, start, f"{indent}// socketlens-ignore {code}: {reason}\n"),),
+        edits=(source.edit(start, start, f"{indent}{comment} socketlens-ignore {code}: {reason}\n"),),
     )

@@ -14,6 +14,14 @@ from socketlens.analysis.rules._support import Source, data, findings, findings_
 from socketlens.model import SocketKind
 
 CODE = "unauthenticated-server"
+_NODE_MESSAGE = (
+    "this socket.io server accepts every connection: add a use() middleware that verifies "
+    "socket.handshake.auth and calls next(err) otherwise"
+)
+_PYTHON_MESSAGE = (
+    "this socket.io server accepts every connection: verify the `auth` argument in its connect handler "
+    "and raise ConnectionRefusedError otherwise"
+)
 
 
 @rule(CODE, Severity.WARNING, "A socket.io server has no handshake authentication middleware")
@@ -31,7 +39,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                 span=connection.span,
                 severity=Severity.WARNING,
                 code=CODE,
-                message="this socket.io server accepts every connection: add a use() middleware that verifies socket.handshake.auth and calls next(err) otherwise",
+                message=_PYTHON_MESSAGE if rel.endswith(".py") else _NODE_MESSAGE,
                 fixes=tuple(_middleware_fix(context, rel, connection)),
             )
 
