@@ -235,3 +235,21 @@ def test_unchanged_warm_start_does_not_rewrite_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(builder_module.FactsCache, "save", real_save)
     rebuilt = build(root)
     assert "lead:gone" in rebuilt.events
+
+
+def test_a_file_the_extractor_crashed_on_is_not_cached(tmp_path, monkeypatch):
+    import socketlens.extract as extract_module
+
+    root = write_repo(tmp_path)
+    real = extract_module.extract_typescript
+
+    def crash(rel, *args, **kwargs):
+        if rel == "src/io.ts":
+            raise AttributeError("a bug of ours")
+        return real(rel, *args, **kwargs)
+
+    monkeypatch.setattr(extract_module, "extract_typescript", crash)
+    broken = build(root)
+    assert "lead:new" not in broken.events
+    monkeypatch.setattr(extract_module, "extract_typescript", real)
+    assert "lead:new" in build(root).events  # re-extracted, not served empty from the cache

@@ -8,6 +8,8 @@ from socketlens.extract.sfc import SFC_LANGUAGES, extract_sfc
 from socketlens.extract.typescript import ExtractOptions, extract_typescript
 from socketlens.model import FileFacts, ParseProblem, empty_facts
 
+EXTRACTION_FAILED = "extraction failed"  # a bug of ours, not of the file: never cached
+
 TS_LANGUAGES = frozenset({"typescript", "tsx", "javascript"})
 
 
@@ -33,7 +35,7 @@ def extract_file(
         return _with_problem(empty_facts(rel, language, digest), "too deeply nested to extract")
     except Exception as error:  # noqa: BLE001 - one bad file must never stop an index run
         facts = empty_facts(rel, language, digest)
-        return _with_problem(facts, f"extraction failed: {type(error).__name__}: {error}")
+        return _with_problem(facts, f"{EXTRACTION_FAILED}: {type(error).__name__}: {error}")
     return empty_facts(rel, language, digest)
 
 
@@ -50,4 +52,4 @@ def _with_problem(facts: FileFacts, message: str) -> FileFacts:
     return replace(facts, problems=facts.problems + (ParseProblem(message),))
 
 
-__all__ = ["ExtractOptions", "content_hash", "extract_file"]
+__all__ = ["EXTRACTION_FAILED", "ExtractOptions", "content_hash", "extract_file"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from socketlens import __version__
 from socketlens.config import Config
-from socketlens.extract import ExtractOptions
+from socketlens.extract import EXTRACTION_FAILED, ExtractOptions
 from socketlens.model import Direction, FileFacts
 
 _SCHEMA = 6  # 6: service-class method forwarders, member calls, NestJS handlers; 5: plain (not slotted) facts pickle faster; 4: class-field sockets (`this.server`, `this._io`) and gateway namespaces
@@ -66,6 +66,8 @@ class FactsCache:
 
     def save(self, entries: dict[str, CacheEntry]) -> None:
         self.entries = entries
+        # A file our extractor crashed on is retried next time (after an upgrade, say), not frozen empty.
+        entries = {rel: entry for rel, entry in entries.items() if not _extraction_failed(entry)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")
@@ -74,3 +76,7 @@ class FactsCache:
             os.replace(tmp, self.path)  # atomic: a concurrent reader sees the old or the new cache
         except OSError:
             pass  # a read-only home must not break indexing
+
+
+def _extraction_failed(entry: CacheEntry) -> bool:
+    return entry.facts is not None and any(p.message.startswith(EXTRACTION_FAILED) for p in entry.facts.problems)
