@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // End-to-end test of the socketlens extension in a real VS Code (code-server 4.139.1 = VS Code 1.139.1),
-// driven by playwright-core + Debian's /usr/bin/chromium. Not part of CI.
+// driven by playwright-core + Debian's /usr/bin/chromium. Run by .ci/run (exit 1: a check failed; 2: setup failed).
 //
 //   npm run test:e2e [-- --server=venv|bundled|mock|none] [--no-package] [--keep-open] [--port=N]
 //
@@ -17,6 +17,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -36,7 +37,7 @@ const opt = (name, dflt) => {
 const serverMode = String(opt("server", "venv"));
 const doPackage = !opt("no-package", false);
 const keepOpen = Boolean(opt("keep-open", false));
-const port = Number(opt("port", 18000 + Math.floor(Math.random() * 2000)));
+const portOption = opt("port", undefined);
 const CODE_SERVER_VERSION = "4.139.1";
 
 const t0 = Date.now();
@@ -132,6 +133,58 @@ function ensureVenv() {
     say("pip install -e <repo> failed; the extension will report that no server works");
   }
   return python;
+}
+
+/** Live (non-zombie) processes of a process group, read from /proc. Our own child, code-server, stays a
+ *  zombie until the event loop reaps it, so `kill(-pgid, 0)` would call a dead group alive. */
+function groupMembers(pgid) {
+  const members = [];
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      // fields after "(comm)": state ppid pgrp ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z") members.push(`${pid} ${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}`);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return members;
+}
+
+/** SIGTERM the process group, give it 5 s to go, then SIGKILL it. Synchronous: runs in "exit" handlers. */
+function killGroup(pgid) {
+  if (!pgid || groupMembers(pgid).length === 0) return;
+  try {
+    process.kill(-pgid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 5000;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (groupMembers(pgid).length > 0 && Date.now() < deadline) Atomics.wait(nap, 0, 0, 100);
+  const left = groupMembers(pgid);
+  if (left.length > 0) {
+    say(`still running 5 s after SIGTERM, SIGKILL: ${left.join(", ")}`);
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/** A port nobody listens on right now (a fixed random pick could collide with a parallel run). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port: free } = srv.address();
+      srv.close(() => resolve(free));
+    });
+  });
 }
 
 function httpOk(url) {
@@ -341,6 +394,7 @@ async function main() {
     csEnv.PATH = csEnv.PATH.split(":").filter((p) => !fs.existsSync(path.join(p, "socketlens"))).join(":");
   }
   const common = ["--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
+  const port = portOption === undefined ? await freePort() : Number(portOption);
   run(codeServer, [...common, "--install-extension", vsix], { env: csEnv });
 
   say(`starting code-server on 127.0.0.1:${port}`);
@@ -360,15 +414,14 @@ async function main() {
     ],
     { env: csEnv, detached: true, stdio: ["ignore", csLog, csLog] },
   );
-  const killCodeServer = () => {
-    try {
-      process.kill(-cs.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  };
+  // code-server runs in its own process group (detached = setsid): the extension host and the language
+  // server it starts are in that group too, so one group kill ends them all, even when this script is
+  // interrupted (SIGINT, or SIGTERM/SIGHUP from a CI timeout) or a check throws.
+  const killCodeServer = () => killGroup(cs.pid);
   process.on("exit", killCodeServer);
   process.on("SIGINT", () => process.exit(130));
+  process.on("SIGTERM", () => process.exit(143));
+  process.on("SIGHUP", () => process.exit(129));
 
   let browser;
   try {
@@ -483,6 +536,9 @@ async function main() {
         await peek.waitFor({ state: "visible", timeout: 10000 });
         const refs = (await peek.locator(".monaco-list-row").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
         if (refs.length === 0) throw new Error(`lens "${title}" opened an empty peek`);
+        // "1 emitter · 0 listeners" also matches /listener/: insist on the listener the fixture has.
+        if (!/\b[1-9]\d* listeners?\b/.test(title)) throw new Error(`lens "${title}" counts no listener`);
+        if (!refs.some((r) => r.includes("LeadList.tsx"))) throw new Error(`peek lacks LeadList.tsx: ${refs.join(" | ")}`);
         await page.keyboard.press("Escape");
         return `lens "${title}" → peek with ${refs.length} rows: ${refs.join(" | ")}`;
       });
