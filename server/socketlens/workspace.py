@@ -82,10 +82,15 @@ def language_of(path: str) -> str | None:
 
 @dataclass(frozen=True)
 class WorkspaceFile:
-    path: Path  # absolute
+    abs_path: str
     rel: str  # relative to root, "/" separators
     language: str
     size: int
+    mtime_ns: int = 0  # from the walk's stat: a warm start compares it with the cache without a second stat
+
+    @property
+    def path(self) -> Path:
+        return Path(self.abs_path)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -244,7 +249,7 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
     # Pending symlinks, resolved after the real tree: (abs path, rel, rules of the directory holding it).
     pending_links: list[tuple[str, str, _IgnoreRules]] = []
 
-    def accept_file(abs_path: str, rel: str, size: int) -> bool:
+    def accept_file(abs_path: str, rel: str, size: int, mtime_ns: int = 0) -> bool:
         language = language_of(rel)
         if language is None or size > max_size:
             return False
@@ -254,7 +259,7 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
             return False
         if include is not None and not _check(include, rel):
             return False
-        found[rel] = WorkspaceFile(path=Path(abs_path), rel=rel, language=language, size=size)
+        found[rel] = WorkspaceFile(abs_path=abs_path, rel=rel, language=language, size=size, mtime_ns=mtime_ns)
         return True
 
     def walk(dir_abs: str, dir_rel: str, dir_real: str, rules: _IgnoreRules) -> None:
@@ -292,10 +297,10 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
                         continue
                     if cur_rules.ignored(rel, is_dir=False):
                         continue
-                    size = entry.stat(follow_symlinks=False).st_size
+                    stat = entry.stat(follow_symlinks=False)
                 except OSError:  # vanished or unreadable meanwhile
                     continue
-                if accept_file(entry.path, rel, size):
+                if accept_file(entry.path, rel, stat.st_size, stat.st_mtime_ns):
                     seen_file_reals.add(os.path.join(cur_real, name))
 
     walk(root_str, "", root_real, base_rules)
@@ -327,7 +332,7 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
         else:
             if target_real in seen_file_reals or rules.ignored(rel, is_dir=False):
                 continue
-            if accept_file(link_abs, rel, st.st_size):
+            if accept_file(link_abs, rel, st.st_size, st.st_mtime_ns):
                 seen_file_reals.add(target_real)
 
     return iter([found[rel] for rel in sorted(found)])

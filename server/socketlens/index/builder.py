@@ -158,7 +158,7 @@ class IndexBuilder:
         for file in ordered:
             entry = cached.get(file.rel)
             reusable = entry is not None and (entry.facts is not None or entry.tokens_checked >= set(tokens))
-            if reusable and self._unchanged(file, entry):
+            if reusable and self._unchanged(file, entry, just_walked=True):
                 self._keep(file.rel, entry)  # warm start: the file is not even opened
                 continue
             to_do.append(self._job(file, entry.digest if reusable else None))
@@ -173,7 +173,7 @@ class IndexBuilder:
         return index
 
     def _job(self, file: WorkspaceFile, known_digest: str | None = None) -> _Job:
-        return _Job(file.rel, str(file.path), file.language, self.config.max_file_size, known_digest)
+        return _Job(file.rel, file.abs_path, file.language, self.config.max_file_size, known_digest)
 
     def _keep(self, rel: str, entry: CacheEntry) -> None:
         self._entries[rel] = entry
@@ -237,9 +237,13 @@ class IndexBuilder:
             updated.add(rel)
         return updated
 
-    def _unchanged(self, file: WorkspaceFile, entry: CacheEntry) -> bool:
+    def _unchanged(self, file: WorkspaceFile, entry: CacheEntry, just_walked: bool = False) -> bool:
+        """The file still has the size and mtime the cache saw. Right after discovery the walk's own stat
+        serves; later (an on-demand load in a long-lived server) the file is stat'ed again."""
+        if just_walked and file.mtime_ns:
+            return file.mtime_ns == entry.mtime_ns and file.size == entry.size
         try:
-            stat = os.stat(file.path)
+            stat = os.stat(file.abs_path)
         except OSError:
             return False
         return stat.st_mtime_ns == entry.mtime_ns and stat.st_size == entry.size
