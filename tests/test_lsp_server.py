@@ -76,6 +76,26 @@ class Session:
         self.registrations: list[lsp.Registration] = []
         self.ready = asyncio.Event()
         self.versions: dict[str, int] = {}
+        self.publications: list[lsp.PublishDiagnosticsParams] = []
+
+    # -- test hooks of the server (serve(..., hooks=True)) --
+
+    def gate(self, steps: int | None) -> None:
+        """Let `steps` more of the server's await points pass (None: all); the rest wait."""
+        self.client.protocol.notify("socketlens/test/gate", {"steps": steps})
+
+    async def stats(self) -> dict[str, Any]:
+        answer = await self.client.protocol.send_request_async("socketlens/test/stats", {})
+        return {"ruleRuns": answer.ruleRuns, "roots": [root._asdict() for root in answer.roots]}
+
+    async def cancelled(self, method: str, params: Any, msg_id: str) -> Any:
+        """Send a request and cancel it at once; what the server answered (the exception, or a result)."""
+        future = self.client.protocol.send_request(method, params, msg_id=msg_id)  # written now, in order
+        self.client.cancel_request(lsp.CancelParams(id=msg_id))
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), 30)
+        except Exception as error:  # noqa: BLE001
+            return error
 
     async def wait_ready(self) -> None:
         await asyncio.wait_for(self.ready.wait(), 60)
@@ -155,9 +175,19 @@ async def serve(
     watch: bool = True,
     settings: dict[str, Any] | None = None,
     init_options: dict[str, Any] | None = None,
+    hooks: bool = False,
 ):
     client = make_test_lsp_client()
     session = Session(client, roots)
+
+    # Keep every publishDiagnostics (the stock client keeps only the latest list, without its version).
+    keep_latest = client.protocol.fm.features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record_publication(params: lsp.PublishDiagnosticsParams):
+        session.publications.append(params)
+        return keep_latest(params)
+
+    client.protocol.fm.features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record_publication
 
     @client.feature("socketlens/status")
     def on_status(params):
@@ -173,6 +203,8 @@ async def serve(
     if settings is not None:
         client.set_configuration(settings, section="socketlens")
     env = dict(os.environ)
+    if hooks:  # the server's test-only gate and stats (socketlens.lsp.server.register_test_hooks)
+        env["SOCKETLENS_TEST_HOOKS"] = "1"
     await client.start_io(sys.executable, "-m", "socketlens", "serve", "--stdio", env=env)
     try:
         await client.initialize_session(
@@ -579,3 +611,156 @@ async def test_requests_before_indexing_and_shutdown(tmp_path):
         assert await asyncio.wait_for(client._server.wait(), 10) == 0
     finally:
         await client.stop()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cancellation. The server's test gate holds its await points, so "the cancel was processed before the
+# request did any work" does not depend on timing: messages are handled in order.
+
+
+def enabled_rule_count(root: Path) -> int:
+    from socketlens.analysis.rules import all_rules
+    from socketlens.config import load_config
+
+    config, _ = load_config(root)
+    return sum(1 for r in all_rules() if config.severity(r.code, r.default_severity.value) != "off")
+
+
+def is_request_cancelled(answer: Any) -> bool:
+    from pygls.exceptions import JsonRpcRequestCancelled
+
+    return isinstance(answer, JsonRpcRequestCancelled) and answer.code == -32800
+
+
+async def test_a_cancelled_diagnostic_request_runs_no_rule_and_the_next_one_answers(tmp_path):
+    root = copy_fixture(tmp_path)
+    async with serve([root], pull=True, hooks=True) as s:
+        await s.wait_ready()
+        admin = uri(root, ADMIN)
+        (folder,) = (await s.stats())["roots"]
+        assert (await s.stats())["ruleRuns"] == 0 and folder["diagnosticsGeneration"] != folder["generation"]
+
+        s.gate(0)
+        params = lsp.DocumentDiagnosticParams(lsp.TextDocumentIdentifier(admin))
+        answer = await asyncio.gather(s.cancelled(lsp.TEXT_DOCUMENT_DIAGNOSTIC, params, "cancel-diagnostic"), release(s))
+        assert is_request_cancelled(answer[0]), answer[0]
+        stats = await s.stats()
+        (folder,) = stats["roots"]
+        assert stats["ruleRuns"] == 0  # no rule ran for it
+        assert folder["diagnosticsGeneration"] != folder["generation"] and folder["rulesPending"] is None
+
+        # the next request answers as if nothing happened, running every rule once
+        report = await s.client.text_document_diagnostic_async(params)
+        assert [d.code for d in report.items] == ["unscoped-broadcast"]
+        stats = await s.stats()
+        (folder,) = stats["roots"]
+        assert stats["ruleRuns"] == enabled_rule_count(root)
+        assert folder["diagnosticsGeneration"] == folder["generation"]
+
+
+async def release(s: Session) -> None:
+    """Reopen the gate after the request and its cancel were sent (gathered after `cancelled`)."""
+    s.gate(None)
+
+
+async def test_a_workspace_diagnostic_cancelled_midway_keeps_the_rules_done_for_the_next_request(tmp_path):
+    root = copy_fixture(tmp_path)
+    async with serve([root], pull=True, hooks=True) as s:
+        await s.wait_ready()
+        total = enabled_rule_count(root)
+        assert total > 3
+        s.gate(3)  # at most 3 rules can run before the cancel is seen
+        params = lsp.WorkspaceDiagnosticParams(previous_result_ids=[])
+        answer, _ = await asyncio.gather(s.cancelled(lsp.WORKSPACE_DIAGNOSTIC, params, "cancel-workspace"), release(s))
+        assert is_request_cancelled(answer), answer
+        stats = await s.stats()
+        ran = stats["ruleRuns"]
+        (folder,) = stats["roots"]
+        assert ran <= 3 and folder["diagnosticsGeneration"] != folder["generation"]
+        assert folder["rulesPending"] == (total - ran if ran else None)
+
+        workspace = await s.client.workspace_diagnostic_async(params)
+        codes = {Path(lsp_uri_path(item.uri)).relative_to(root).as_posix(): [d.code for d in item.items] for item in workspace.items}
+        assert codes[ADMIN] == ["unscoped-broadcast"]
+        assert "undeclared-event" in codes["apps/web/src/components/DealBoard.tsx"]
+        assert (await s.stats())["ruleRuns"] == total  # resumed: no rule ran twice
+
+
+async def test_cancelled_navigation_lens_symbol_rename_and_action_requests_answer_request_cancelled(tmp_path):
+    root = copy_fixture(tmp_path)
+    async with serve([root], hooks=True) as s:
+        await s.wait_ready()
+        maps = s.open(MAPS)
+        where = position_of(root, MAPS, '"chat:send"', 1)
+        document = lsp.TextDocumentIdentifier(maps)
+        requests = {
+            lsp.TEXT_DOCUMENT_REFERENCES: lsp.ReferenceParams(
+                context=lsp.ReferenceContext(include_declaration=True), text_document=document, position=where
+            ),
+            lsp.TEXT_DOCUMENT_RENAME: lsp.RenameParams(document, where, "chat:post"),
+            lsp.WORKSPACE_SYMBOL: lsp.WorkspaceSymbolParams(query="lead"),
+            lsp.TEXT_DOCUMENT_CODE_LENS: lsp.CodeLensParams(document),
+            lsp.TEXT_DOCUMENT_CODE_ACTION: lsp.CodeActionParams(
+                document, lsp.Range(where, where), lsp.CodeActionContext(diagnostics=[], trigger_kind=lsp.CodeActionTriggerKind.Invoked)
+            ),
+            "socketlens/scaffoldOptions": {"textDocument": {"uri": maps}},
+        }
+        s.gate(0)
+        sent = [s.cancelled(method, params, f"cancel-{number}") for number, (method, params) in enumerate(requests.items())]
+        *answers, _ = await asyncio.gather(*sent, release(s))
+        for method, answer in zip(requests, answers):
+            assert is_request_cancelled(answer), (method, answer)
+        # nothing was left half done: the same requests answer normally now
+        refs = await s.client.text_document_references_async(requests[lsp.TEXT_DOCUMENT_REFERENCES])
+        assert rels(root, refs) == [("apps/api/src/routes/chat.ts", 7), (CHAT_PANEL, 39), (MAPS, 44)]
+        symbols = await s.client.workspace_symbol_async(requests[lsp.WORKSPACE_SYMBOL])
+        assert [sym.name for sym in symbols] == ["lead:archived", "lead:new", "lead:updated"]
+        lenses = await s.client.text_document_code_lens_async(requests[lsp.TEXT_DOCUMENT_CODE_LENS])
+        assert {lens.range.start.line + 1: lens.command.title for lens in lenses}[20] == "1 emitter · 1 listener"
+        options = await s.client.protocol.send_request_async("socketlens/scaffoldOptions", requests["socketlens/scaffoldOptions"])
+        assert "POST /api/leads" in [route.label for route in options.routes]
+        assert (root / MAPS).read_text() == (FIXTURE / MAPS).read_text()
+
+
+async def test_diagnostics_of_a_version_that_changed_meanwhile_are_never_published(tmp_path):
+    root = copy_fixture(tmp_path)
+    async with serve([root], hooks=True) as s:
+        await s.wait_ready()
+        await s.diagnostics_for(uri(root, ADMIN), lambda ds: any(d.code == "unscoped-broadcast" for d in ds))
+        s.gate(0)  # every diagnostics run now waits at its first await point
+        leads = s.open(LEADS)  # version 1
+        original = (root / LEADS).read_text()
+        lines = original.splitlines(keepends=True)
+        s.replace(leads, "".join(lines[:15] + [BROADCAST_EMIT] + lines[15:]))  # version 2: a broadcast
+        s.replace(leads, "".join(lines[:15] + [BROADCAST_EMIT, BROADCAST_EMIT] + lines[15:]))  # version 3: two
+        s.gate(None)
+        for _ in range(100):
+            if any(p.uri == leads and p.version == 3 for p in s.publications):
+                break
+            await asyncio.wait_for(s.client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+        ours = [p for p in s.publications if p.uri == leads and p.version is not None]
+        assert [p.version for p in ours] == [3]
+        assert [d.range.start.line for d in ours[0].diagnostics if d.code == "unscoped-broadcast"] == [15, 16]
+
+
+async def test_chunked_diagnostics_equal_the_rule_engine_run_in_one_go():
+    from socketlens.analysis.rules import RuleContext, run_rules
+    from socketlens.config import load_config
+    from socketlens.index.builder import IndexBuilder
+    from socketlens.lsp.server import SocketlensServer
+    from socketlens.lsp.state import RootState
+
+    config, _ = load_config(FIXTURE)
+    state = RootState.empty(FIXTURE.resolve(), config)
+    state.builder = IndexBuilder(state.root, config, use_cache=False)
+    state.index = state.builder.build()
+    server = SocketlensServer()
+
+    found = await server.diagnostics_async(state)  # one rule per step
+    read = lambda rel: (state.root / rel).read_text(encoding="utf-8")  # noqa: E731
+    whole = run_rules(RuleContext(index=state.index, config=config, read_text=read))
+    expected: dict[str, list] = {}
+    for diagnostic in whole:
+        expected.setdefault(diagnostic.file, []).append(diagnostic)
+    assert len({d.code for d in whole}) >= 3 and found == expected
+    assert server.rule_runs == enabled_rule_count(FIXTURE)

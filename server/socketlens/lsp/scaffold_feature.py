@@ -24,9 +24,11 @@ from socketlens.analysis.scaffold import (
     plan_add_event,
 )
 from socketlens.analysis.scaffold.maps_edit import member_insert
+from socketlens.analysis.scaffold.discover import _ROUTE_TOKENS
 from socketlens.analysis.scaffold.options import consumers, event_names, mutation_routes, naming_hint, route_at, scopes
 from socketlens.analysis.scaffold.payload import fields_of_declaration, parse_payload, PayloadError
 from socketlens.model import Side
+from socketlens.workspace import language_of
 
 log = logging.getLogger("socketlens.lsp.scaffold")
 
@@ -80,6 +82,27 @@ def request_from(args: dict) -> ScaffoldRequest:
         trigger_file=args.get("triggerFile") or None,
         parts=frozenset(parts) if parts else frozenset({"declare", "emit", "consumer"}),
     )
+
+
+async def routes_cancellable(server, ctx: ScaffoldContext):
+    """`mutation_routes(ctx)`, with an await point (`server.checkpoint()`) before it and between every
+    `CHUNK` candidate files: it may extract the route files the index skipped, which is long on a big repo.
+    The extraction happens here, cached in `ctx`; `mutation_routes` then only reads the cache."""
+    from socketlens.lsp.server import CHUNK
+
+    await server.checkpoint()
+    extracted = 0
+    for rel in sorted(ctx.files):  # the candidates `find_routes` extracts: same filter
+        if language_of(rel) not in ("typescript", "tsx", "javascript"):
+            continue
+        data = ctx.read(rel)
+        if data is None or not any(token in data for token in _ROUTE_TOKENS):
+            continue
+        ctx.facts(rel)
+        extracted += 1
+        if extracted % CHUNK == 0:
+            await server.checkpoint()
+    return mutation_routes(ctx)
 
 
 def workspace_edit(server, state, ctx: ScaffoldContext, plan: Plan) -> tuple[lsp.WorkspaceEdit, list[dict]]:
@@ -168,14 +191,15 @@ def register(server) -> None:
         return result
 
     @server.feature(OPTIONS_REQUEST)
-    def scaffold_options(ls, params=None):
+    async def scaffold_options(ls, params=None):
+        await ls.checkpoint()
         uri = _get(_get(params, "textDocument"), "uri")
         position = _get(params, "position")
         state = ls.root_for(uri) if uri else (ls.roots[0] if len(ls.roots) == 1 else None)
         if state is None:
             return {"routes": [], "scopes": [], "consumers": [], "events": [], "namingHint": ""}
         ctx = context_for(ls, state)
-        routes = mutation_routes(ctx)
+        routes = await routes_cancellable(ls, ctx)
         here = None
         rel = state.rel_of(uri) if uri else None
         if rel is not None and position is not None:
@@ -223,7 +247,7 @@ def _explicitly_invoked(params: lsp.CodeActionParams) -> bool:
     return params.context.trigger_kind == lsp.CodeActionTriggerKind.Invoked
 
 
-def code_actions(server, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+async def code_actions(server, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
     state = server.root_for(uri)
     rel = state.rel_of(uri) if state is not None else None
@@ -247,7 +271,7 @@ def code_actions(server, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
             )
         )
     if _asked_for(params, REFACTOR_KIND) or (not params.context.only and _explicitly_invoked(params)):
-        route = route_at(mutation_routes(ctx), rel, start)
+        route = route_at(await routes_cancellable(server, ctx), rel, start)
         if route is not None:
             title = f"Add WebSocket event emitted by {route.label}…"
             prefill = {"uri": uri, "trigger": route.label, "triggerFile": route.file}

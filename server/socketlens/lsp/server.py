@@ -2,9 +2,16 @@
 
 Threading: every handler and task runs on the event loop thread, so the index is only ever touched there.
 Indexing a folder runs `IndexBuilder.build` in a worker thread on a fresh builder; the loop swaps the result
-in. Requests during indexing answer from the index so far (open documents only, at first). Features are
-plain `def` handlers because they answer from in-memory maps in milliseconds; anything that waits on the
-client is `async`.
+in. Requests during indexing answer from the index so far (open documents only, at first). Features that
+answer from in-memory maps in milliseconds are plain `def` handlers; anything that waits on the client is
+`async`.
+
+Cancellation: pygls can only cancel a coroutine handler (`$/cancelRequest` cancels its task, which then
+answers RequestCancelled, -32800). So the requests that can be long on a big repository (pull diagnostics,
+references, rename, workspace symbols, code lens, code actions) are `async def` and pass through
+`checkpoint()` before any work and every `CHUNK` sites/files during it. Diagnostics are computed one rule
+per step (`diagnostics_async`), the partial result kept per folder generation, so a cancelled request
+loses nothing that a later one would have to redo.
 
 Logs go to stderr and, from warnings up, to `window/logMessage`; stdout carries the protocol only.
 """
@@ -12,11 +19,15 @@ Logs go to stderr and, from warnings up, to `window/logMessage`; stdout carries 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import logging
+import os
 import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Awaitable, Callable
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
@@ -25,7 +36,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from socketlens import __version__
 from socketlens.analysis import navigate as nav
-from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, run_rules
+from socketlens.analysis.rules import Diagnostic, Rule, RuleContext, Severity, all_rules, run_rules
 from socketlens.config import Config, load_config
 from socketlens.extract.sfc import SFC_LANGUAGES, blanked, script_block_at
 from socketlens.index.builder import IndexBuilder
@@ -44,6 +55,10 @@ REQUEST_FAILED = -32803  # LSP RequestFailed: a refusal the client shows to the 
 WATCHED_GLOB = "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,vue,svelte,py}"
 CONFIG_GLOB = "**/{socketlens.toml,pyproject.toml,package.json,tsconfig*.json}"
 RULE_DOCS_URL = "https://github.com/socketlens/socketlens/blob/main/docs/rules/{code}.md"
+CHUNK = 64  # sites or files handled between two await points of a long request
+# Set to "1" to get the test-only hooks: the `socketlens/test/gate` notification and `socketlens/test/stats`
+# request (see `register_test_hooks`). Never set by editors.
+TEST_HOOKS_ENV = "SOCKETLENS_TEST_HOOKS"
 
 SEVERITIES = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -52,7 +67,52 @@ SEVERITIES = {
     Severity.HINT: lsp.DiagnosticSeverity.Hint,
 }
 
-CodeActionProvider = Callable[[lsp.CodeActionParams], "list[lsp.CodeAction | lsp.Command]"]
+# A provider returns its actions, or an awaitable of them (then it can await `server.checkpoint()`).
+CodeActionProvider = Callable[[lsp.CodeActionParams], "list[lsp.CodeAction | lsp.Command] | Awaitable[list]"]
+
+
+@dataclass
+class RulesProgress:
+    """The rules' run over one generation of a folder's index, one rule per step, so that it can stop at
+    any step (a cancelled request) and the next request resumes it."""
+
+    state: RootState
+    generation: int
+    pending: list[Rule]  # still to run, in the engine's order
+    done: list[Diagnostic] = field(default_factory=list)  # each finished rule's sorted results, in order
+
+    @property
+    def finished(self) -> bool:
+        return not self.pending
+
+    def result(self) -> dict[str, list[Diagnostic]]:
+        # `run_rules` sorts everything by this key, stably over rules in order: the per-rule lists
+        # concatenated in the same order and sorted again give the very same list.
+        ordered = sorted(self.done, key=lambda d: (d.file, d.span.start_line, d.span.start_col, d.code))
+        found: dict[str, list[Diagnostic]] = {}
+        for diagnostic in ordered:
+            found.setdefault(diagnostic.file, []).append(diagnostic)
+        return found
+
+
+class StepGate:
+    """Test hook: how many more `checkpoint()`s may pass (None: no limit). Makes "the cancel arrived before
+    the work" deterministic without timing: hold the gate, send the request and its cancel, release."""
+
+    def __init__(self) -> None:
+        self.budget: int | None = None
+        self._changed = asyncio.Event()
+
+    def set(self, budget: int | None) -> None:
+        self.budget = budget
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def passage(self) -> None:
+        while self.budget is not None and self.budget <= 0:
+            await self._changed.wait()
+        if self.budget is not None:
+            self.budget -= 1
 
 
 def rule_docs_href(code: str) -> str:
@@ -74,9 +134,13 @@ class SocketlensServer(LanguageServer):
     - `document_text(uri) -> str | None`: the open buffer's text, else the file on disk.
     - `span_to_range(uri, span) -> Range` and `range_to_span(uri, range) -> Span`: conversions in the
       negotiated position encoding, against the open buffer or the file on disk.
-    - `code_action_providers`: append `Callable[[CodeActionParams], list[CodeAction | Command]]`; the
-      `textDocument/codeAction` handler concatenates every provider's answer (one failing is logged and
-      skipped).
+    - `code_action_providers`: append `Callable[[CodeActionParams], list[CodeAction | Command]]` (or an
+      awaitable of that list: then await `checkpoint()` between chunks of long work, so that a cancelled
+      request stops); the `textDocument/codeAction` handler concatenates every provider's answer (one
+      failing is logged and skipped).
+    - `checkpoint()`: the await point of long requests, where a `$/cancelRequest` takes effect.
+    - `diagnostics_of(state)` / `await diagnostics_async(state)`: the rules' diagnostics per file, blocking
+      or one rule per await point (cancellable).
     - `refresh(uri)`: re-run diagnostics after a feature changed something.
     - Also used as-is: `roots` (list of `RootState`), `documents` (uri → `OpenDocument` with `.text`,
       `.version`, `.rel`, `.lines`), `lines_for(uri) -> TextLines` (byte ↔ position conversions), and
@@ -93,6 +157,16 @@ class SocketlensServer(LanguageServer):
         self._tokens = itertools.count(1)
         self._background: set[asyncio.Task] = set()
         self.event_loop: asyncio.AbstractEventLoop | None = None  # set at initialize; for other threads
+        self._rules_progress: dict[int, RulesProgress] = {}  # id(RootState) -> the run in progress
+        # Observable work, for tests (read through `socketlens/test/stats`): rule checks run since start.
+        self.rule_runs = 0
+        self.test_gate: StepGate | None = None  # only with SOCKETLENS_TEST_HOOKS=1
+
+    async def checkpoint(self) -> None:
+        """An await point of a long request: where `$/cancelRequest` (a cancelled task) takes effect."""
+        await asyncio.sleep(0)
+        if self.test_gate is not None:
+            await self.test_gate.passage()
 
     # -- extension points ---------------------------------------------------------------------------------
 
@@ -316,19 +390,54 @@ class SocketlensServer(LanguageServer):
         return _capability(self.client_capabilities, "text_document", "diagnostic") is not None
 
     def diagnostics_of(self, state: RootState) -> dict[str, list[Diagnostic]]:
+        """The rules' diagnostics of the folder, per file, computed now if needed (blocking)."""
         self.sync(state)
-        if state.diagnostics is None or state.diagnostics_generation != state.generation:
-            def read_text(rel: str) -> str | None:
-                return self.document_text(state.uri_of(rel))
+        while not self._cached(state):
+            self._run_next_rule(state)
+        return state.diagnostics or {}
 
-            found: dict[str, list[Diagnostic]] = {}
+    async def diagnostics_async(self, state: RootState) -> dict[str, list[Diagnostic]]:
+        """`diagnostics_of` one rule per step, with an await point before each: cancellable. Buffers are
+        synced at each step, so the result always matches the buffers as they are when it returns."""
+        while True:
+            await self.checkpoint()
+            self.sync(state)
+            if self._cached(state):
+                return state.diagnostics or {}
+            self._run_next_rule(state)
+
+    def _cached(self, state: RootState) -> bool:
+        return state.diagnostics is not None and state.diagnostics_generation == state.generation
+
+    def _run_next_rule(self, state: RootState) -> None:
+        """One step of the current generation's rules run; the last step fills the diagnostics cache."""
+        progress = self._rules_progress.get(id(state))
+        if progress is None or progress.state is not state or progress.generation != state.generation:
+            config = state.config
+            enabled = [r for r in all_rules() if config.severity(r.code, r.default_severity.value) != "off"]
+            progress = RulesProgress(state, state.generation, enabled)
+            self._rules_progress[id(state)] = progress
+        if progress.pending:
+            current = progress.pending[0]
+            self.rule_runs += 1
             try:
-                for diagnostic in run_rules(RuleContext(index=state.index, config=state.config, read_text=read_text)):
-                    found.setdefault(diagnostic.file, []).append(diagnostic)
+                progress.done.extend(run_rules(self._context_for_rule(state, current.code)))
             except Exception:
-                log.exception("rules failed")
-            state.diagnostics, state.diagnostics_generation = found, state.generation
-        return state.diagnostics
+                log.exception("rule %s failed", current.code)
+            progress.pending.pop(0)
+        if progress.finished:
+            state.diagnostics, state.diagnostics_generation = progress.result(), progress.generation
+            del self._rules_progress[id(state)]
+
+    def _context_for_rule(self, state: RootState, code: str) -> RuleContext:
+        """The engine (`run_rules`: severities, suppressions, order) with every rule but `code` off."""
+        severities = {r.code: "off" for r in all_rules() if r.code != code}
+        config = replace(state.config, severities=MappingProxyType({**state.config.severities, **severities}))
+
+        def read_text(rel: str) -> str | None:
+            return self.document_text(state.uri_of(rel))
+
+        return RuleContext(index=state.index, config=config, read_text=read_text)
 
     def lsp_diagnostic(self, state: RootState, diagnostic: Diagnostic) -> lsp.Diagnostic:
         uri = state.uri_of(diagnostic.file)
@@ -347,16 +456,15 @@ class SocketlensServer(LanguageServer):
         )
 
     def schedule_diagnostics(self, state: RootState, delay: float = DIAGNOSTIC_DELAY) -> None:
-        """Debounced: a newer change cancels the pending run, so a stale result is never published."""
+        """Debounced: a newer change cancels the pending run (during the delay or while the rules run), so
+        the diagnostics of a version that has since changed are never published."""
         pending = self._diagnostic_tasks.get(state.uri)
         if pending is not None and not pending.done():
             pending.cancel()
 
         async def later() -> None:
             await asyncio.sleep(delay)
-            # Past the debounce, finish even if a newer change arrives: cancelling a task that awaits the
-            # client's reply to a refresh request breaks pygls' handling of that reply.
-            await asyncio.shield(self.publish_diagnostics(state))
+            await self.publish_diagnostics(state)
 
         self._diagnostic_tasks[state.uri] = self.spawn(later())
 
@@ -364,11 +472,15 @@ class SocketlensServer(LanguageServer):
         if self.pull_diagnostics:
             if _capability(self.client_capabilities, "workspace", "diagnostics", "refresh_support"):
                 try:
-                    await self.workspace_diagnostic_refresh_async(None)
+                    # Shielded: cancelling a task that awaits the client's reply to a refresh request breaks
+                    # pygls' handling of that reply.
+                    await asyncio.shield(self.workspace_diagnostic_refresh_async(None))
                 except Exception as error:  # noqa: BLE001
                     log.debug("diagnostic refresh failed: %s", error)
             return
-        found = self.diagnostics_of(state)
+        found = await self.diagnostics_async(state)
+        # No await from here on: the buffers are those `diagnostics_async` synced last, so every version
+        # sent is the version the diagnostics were computed from.
         for rel in sorted(set(found) | state.published):
             uri = state.uri_of(rel)
             document = self.documents.get(uri)
@@ -658,13 +770,19 @@ def create_server() -> SocketlensServer:
         return [ls.location(state, loc.file, loc.span) for loc in nav.declarations(state.index, target)]
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    def references(ls: SocketlensServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    async def references(ls: SocketlensServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+        await ls.checkpoint()
         found = ls.target(params.text_document.uri, params.position)
         if found is None:
             return None
         state, target = found
         include = params.context.include_declaration if params.context is not None else True
-        return [ls.location(state, loc.file, loc.span) for loc in nav.references(state.index, target, include)]
+        out = []
+        for number, loc in enumerate(nav.references(state.index, target, include), 1):
+            out.append(ls.location(state, loc.file, loc.span))
+            if number % CHUNK == 0:
+                await ls.checkpoint()
+        return out
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: SocketlensServer, params: lsp.HoverParams) -> lsp.Hover | None:
@@ -754,7 +872,8 @@ def create_server() -> SocketlensServer:
         return lsp.PrepareRenamePlaceholder(range=ls.span_to_range(uri, span), placeholder=placeholder)
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME)
-    def rename(ls: SocketlensServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    async def rename(ls: SocketlensServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        await ls.checkpoint()
         found = ls.target(params.text_document.uri, params.position)
         if found is None:
             return None
@@ -764,19 +883,24 @@ def create_server() -> SocketlensServer:
         except nav.RenameRefused as refusal:
             raise JsonRpcException(str(refusal), code=REQUEST_FAILED) from None
         changes: dict[str, list[lsp.TextEdit]] = {}
-        for edit in edits:
+        for number, edit in enumerate(edits, 1):
             uri = state.uri_of(edit.file)
             changes.setdefault(uri, []).append(lsp.TextEdit(range=ls.span_to_range(uri, edit.span), new_text=edit.new_text))
+            if number % CHUNK == 0:
+                await ls.checkpoint()
         return lsp.WorkspaceEdit(changes=changes)
 
     # -- symbols and lenses ---------------------------------------------------------------------------------------
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
-    def workspace_symbol(ls: SocketlensServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+    async def workspace_symbol(ls: SocketlensServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
         out = []
-        for state in ls.roots:
+        for state in list(ls.roots):
+            await ls.checkpoint()
             ls.sync(state)
-            for symbol in nav.workspace_symbols(state.index, params.query):
+            for number, symbol in enumerate(nav.workspace_symbols(state.index, params.query), 1):
+                if number % CHUNK == 0:
+                    await ls.checkpoint()
                 out.append(
                     lsp.SymbolInformation(
                         name=symbol.event,
@@ -816,7 +940,8 @@ def create_server() -> SocketlensServer:
         return out
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS)
-    def code_lens(ls: SocketlensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
+    async def code_lens(ls: SocketlensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
+        await ls.checkpoint()
         uri = params.text_document.uri
         state = ls.root_for(uri)
         if state is None:
@@ -824,7 +949,12 @@ def create_server() -> SocketlensServer:
         ls.sync(state)
         rel = state.rel_of(uri)
         lenses = []
+        converted = 0  # each lens carries all its sites' locations: chunk by sites, not by lenses
         for lens in nav.code_lenses(state.index, rel):
+            converted += 1 + len(lens.locations)
+            if converted >= CHUNK:
+                converted = 0
+                await ls.checkpoint()
             range_ = ls.span_to_range(uri, lens.span)
             locations = [ls.location(state, loc.file, loc.span) for loc in lens.locations]
             arguments = [uri, _json(range_.start), [_json(location) for location in locations]]
@@ -842,12 +972,12 @@ def create_server() -> SocketlensServer:
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,
         lsp.DiagnosticOptions(identifier="socketlens", inter_file_dependencies=True, workspace_diagnostics=True),
     )
-    def document_diagnostic(ls: SocketlensServer, params: lsp.DocumentDiagnosticParams):
+    async def document_diagnostic(ls: SocketlensServer, params: lsp.DocumentDiagnosticParams):
         uri = params.text_document.uri
         state = ls.root_for(uri)
         if state is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
-        found = ls.diagnostics_of(state)
+        found = await ls.diagnostics_async(state)  # no await after it: the generation is still current
         result_id = f"{state.build_number}.{state.generation}"
         if params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -856,25 +986,35 @@ def create_server() -> SocketlensServer:
         return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(lsp.WORKSPACE_DIAGNOSTIC)
-    def workspace_diagnostic(ls: SocketlensServer, params: lsp.WorkspaceDiagnosticParams) -> lsp.WorkspaceDiagnosticReport:
+    async def workspace_diagnostic(ls: SocketlensServer, params: lsp.WorkspaceDiagnosticParams) -> lsp.WorkspaceDiagnosticReport:
         previous = {p.uri: p.value for p in params.previous_result_ids or []}
         reports: list[Any] = []
-        for state in ls.roots:
-            found = ls.diagnostics_of(state)
-            result_id = f"{state.build_number}.{state.generation}"
-            files = set(found) | {d.rel for d in ls.documents.values() if d.rel and ls.root_for(d.uri) is state}
-            for rel in sorted(files):
-                uri = state.uri_of(rel)
-                document = ls.documents.get(uri)
-                version = document.version if document is not None else None
-                if previous.get(uri) == result_id:
-                    reports.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=result_id))
-                    continue
-                items = [ls.lsp_diagnostic(state, d) for d in found.get(rel, [])]
-                reports.append(
-                    lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=items, result_id=result_id)
-                )
+        for state in list(ls.roots):
+            folder_reports = None
+            while folder_reports is None:  # None: a buffer changed while converting; start the folder again
+                folder_reports = await folder_diagnostic_reports(ls, state, previous)
+            reports.extend(folder_reports)
         return lsp.WorkspaceDiagnosticReport(items=reports)
+
+    async def folder_diagnostic_reports(ls: SocketlensServer, state: RootState, previous: dict[str, str]) -> list[Any] | None:
+        found = await ls.diagnostics_async(state)
+        result_id = f"{state.build_number}.{state.generation}"
+        versions = {d.uri: d.version for d in ls.documents.values()}
+        files = set(found) | {d.rel for d in ls.documents.values() if d.rel and ls.root_for(d.uri) is state}
+        reports: list[Any] = []
+        for number, rel in enumerate(sorted(files), 1):
+            if number % CHUNK == 0:
+                await ls.checkpoint()
+                if versions != {d.uri: d.version for d in ls.documents.values()}:
+                    return None  # ranges are converted against the buffers: they must be the ones analysed
+            uri = state.uri_of(rel)
+            version = versions.get(uri)
+            if previous.get(uri) == result_id:
+                reports.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=result_id))
+                continue
+            items = [ls.lsp_diagnostic(state, d) for d in found.get(rel, [])]
+            reports.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=items, result_id=result_id))
+        return reports
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -882,17 +1022,59 @@ def create_server() -> SocketlensServer:
             code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.Source]
         ),
     )
-    def code_action(ls: SocketlensServer, params: lsp.CodeActionParams):
+    async def code_action(ls: SocketlensServer, params: lsp.CodeActionParams):
+        await ls.checkpoint()
+        state = ls.root_for(params.text_document.uri)
+        only = params.context.only
+        if state is not None and params.context.diagnostics and (not only or any(str(k).startswith("quickfix") for k in only)):
+            await ls.diagnostics_async(state)  # the quick fixes read them: compute them cancellably first
         actions: list[Any] = []
         for provider in list(ls.code_action_providers):
+            await ls.checkpoint()
             try:
-                actions.extend(provider(params) or [])
+                answer = provider(params)
+                if inspect.isawaitable(answer):  # async providers may await `checkpoint()` themselves
+                    answer = await answer
+                actions.extend(answer or [])
             except Exception:
                 log.exception("code action provider %r failed", getattr(provider, "__name__", provider))
         return actions
 
     scaffold_feature.register(server)  # the "Add WebSocket event" command, request and code actions
+    if os.environ.get(TEST_HOOKS_ENV) == "1":
+        register_test_hooks(server)
     return server
+
+
+def register_test_hooks(server: SocketlensServer) -> None:
+    """Test-only protocol, to observe cancellation without timing:
+    - notification `socketlens/test/gate` `{"steps": n | null}`: let n more `checkpoint()`s pass, the rest
+      wait (null: no limit). Messages are handled in order, so a cancel sent before the gate is reopened
+      has been processed before the request does any work.
+    - request `socketlens/test/stats`: `{"ruleRuns": n, "roots": [{"root", "generation",
+      "diagnosticsGeneration", "rulesPending"}]}` (rule checks run since start; a folder's diagnostics cache
+      is current when both generations match; `rulesPending` is null when no run is in progress)."""
+    server.test_gate = StepGate()
+
+    @server.feature("socketlens/test/gate")
+    def gate(ls: SocketlensServer, params=None) -> None:
+        steps = params.get("steps") if isinstance(params, dict) else getattr(params, "steps", None)
+        ls.test_gate.set(None if steps is None else int(steps))
+
+    @server.feature("socketlens/test/stats")
+    def stats(ls: SocketlensServer, params=None) -> dict[str, Any]:
+        roots = []
+        for state in ls.roots:
+            progress = ls._rules_progress.get(id(state))
+            roots.append(
+                {
+                    "root": state.uri,
+                    "generation": state.generation,
+                    "diagnosticsGeneration": state.diagnostics_generation,
+                    "rulesPending": len(progress.pending) if progress is not None and progress.state is state else None,
+                }
+            )
+        return {"ruleRuns": ls.rule_runs, "roots": roots}
 
 
 def _without_severities(config: Config) -> Config:
