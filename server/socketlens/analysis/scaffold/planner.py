@@ -32,7 +32,6 @@ from socketlens.analysis.scaffold.discover import (
     parse_trigger,
     shared_exports,
     socket_module_path,
-    source_dir,
 )
 from socketlens.analysis.scaffold.handler import analyse_handler
 from socketlens.analysis.scaffold.maps_edit import member_insert, member_text
