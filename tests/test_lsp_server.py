@@ -86,7 +86,11 @@ class Session:
 
     async def stats(self) -> dict[str, Any]:
         answer = await self.client.protocol.send_request_async("socketlens/test/stats", {})
-        return {"ruleRuns": answer.ruleRuns, "roots": [root._asdict() for root in answer.roots]}
+        return {
+            "ruleRuns": answer.ruleRuns,
+            "frozenObjects": answer.frozenObjects,
+            "roots": [root._asdict() for root in answer.roots],
+        }
 
     async def cancelled(self, method: str, params: Any, msg_id: str) -> Any:
         """Send a request and cancel it at once; what the server answered (the exception, or a result)."""
@@ -764,3 +768,11 @@ async def test_chunked_diagnostics_equal_the_rule_engine_run_in_one_go():
         expected.setdefault(diagnostic.file, []).append(diagnostic)
     assert len({d.code for d in whole}) >= 3 and found == expected
     assert server.rule_runs == enabled_rule_count(FIXTURE)
+
+
+async def test_the_built_index_is_kept_out_of_the_garbage_collectors_full_passes(tmp_path):
+    # A full collection over a big index lands on some keystroke; once built, the index is frozen.
+    root = copy_fixture(tmp_path)
+    async with serve([root], hooks=True) as s:
+        await s.wait_ready()
+        assert (await s.stats())["frozenObjects"] > 10_000
