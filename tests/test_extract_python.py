@@ -280,6 +280,86 @@ def test_class_namespaces():
     assert rooms(emit.chain) == [('"org:" + data["org"]', "org:")]
 
 
+def test_class_namespace_given_by_its_own_constructor():
+    facts = facts_of(
+        """\
+        import socketio
+
+        class ChatNamespace(socketio.AsyncNamespace):
+            def __init__(self):
+                super().__init__("/chat")
+                self.rooms = {}
+
+            async def on_message(self, sid, data):
+                await self.emit("recieve-message", data, room=sid)
+
+        class AdminNamespace(socketio.AsyncNamespace):
+            def __init__(self, server):
+                super().__init__(namespace="/admin")
+
+            async def on_ban(self, sid, data):
+                pass
+
+        class Helper:
+            def __init__(self):
+                super().__init__("/not-a-namespace")
+
+        sio = socketio.AsyncServer()
+        sio.register_namespace(ChatNamespace())
+        sio.register_namespace(AdminNamespace(sio))
+        """
+    )
+    listeners = listeners_by_event(facts)
+    assert listeners["message"].receiver.namespace == "/chat"
+    assert listeners["ban"].receiver.namespace == "/admin"
+    [emit] = facts.emits
+    assert emit.receiver.root == "self" and emit.receiver.namespace == "/chat"
+
+
+def test_registered_namespace_wins_over_the_constructor_default():
+    facts = facts_of(
+        """\
+        from flask_socketio import Namespace, SocketIO
+
+        class Chat(Namespace):
+            def __init__(self, namespace="/chat"):
+                super().__init__(namespace)
+
+            def on_typing(self, data):
+                pass
+
+        socketio = SocketIO()
+        socketio.on_namespace(Chat(namespace="/rooms"))
+        """
+    )
+    assert listeners_by_event(facts)["typing"].receiver.namespace == "/rooms"
+
+
+def test_catch_all_handlers_are_not_an_event():
+    facts = facts_of(
+        """\
+        import socketio
+        from flask_socketio import SocketIO
+
+        sio = socketio.AsyncServer()
+        socketio_app = SocketIO()
+
+        @sio.on("*")
+        async def any_event(event, sid, data):
+            pass
+
+        @socketio_app.on("*", namespace="/chat")
+        def catch_all(event, data):
+            pass
+
+        @sio.on("ping")
+        async def ping(sid):
+            pass
+        """
+    )
+    assert set(listeners_by_event(facts)) == {"ping"}
+
+
 def test_python_client():
     facts = facts_of(
         """\
@@ -512,3 +592,103 @@ def test_names_and_wrappers_resolve_across_python_modules(tmp_path):
     [join] = [s for s in index.event("chat:join").listeners if s.side.value == "server"]
     assert join.file == "apps/api/app/realtime.py"
     assert [d.expression for d in index.dynamic_sites()] == ["compute_name()"]
+
+
+def test_server_imported_by_a_module_that_never_imports_socketio(tmp_path):
+    # FastAPI/Flask layout: the server lives in one module, handlers and routes import it from there.
+    files = dict(MIXED)
+    del files["apps/api/app.py"]
+    files["apps/api/app/__init__.py"] = ""
+    files["apps/api/app/sockets/__init__.py"] = ""
+    files["apps/api/app/sockets/server.py"] = """\
+        import socketio
+
+        sio = socketio.AsyncServer(async_mode="asgi")
+        """
+    files["apps/api/app/sockets/handlers.py"] = """\
+        from app.sockets.server import sio
+        from app.bus import bus
+
+
+        @sio.event
+        async def connect(sid, environ, auth):
+            if not auth:
+                return False
+
+
+        @sio.on("chat:join")
+        async def chat_join(sid, room):
+            await sio.enter_room(sid, room)
+
+
+        @bus.on("lead:new")
+        def not_a_socket(payload):
+            bus.emit("chat:join", payload)
+        """
+    files["apps/api/app/bus.py"] = """\
+        class Bus:
+            def on(self, name):
+                return lambda f: f
+
+            def emit(self, name, payload):
+                pass
+
+        bus = Bus()
+        """
+    files["apps/api/app/routers.py"] = """\
+        from .sockets.server import sio
+
+
+        async def create_lead(org_id, lead):
+            await sio.emit("lead:new", {"leadId": lead.id}, room=f"org:{org_id}")
+        """
+    root = write_repo(tmp_path, files)
+    index = _index(root)
+    [emit] = index.event("lead:new").emits
+    assert (emit.file, emit.side.value, emit.scope.value) == ("apps/api/app/routers.py", "server", "org")
+    assert [s.file for s in index.event("lead:new").listeners] == ["apps/web/src/Leads.tsx"]  # not the bus
+    join = index.event("chat:join")
+    assert [(s.file, s.side.value) for s in join.listeners] == [("apps/api/app/sockets/handlers.py", "server")]
+    assert [s.file for s in join.emits] == ["apps/web/src/Leads.tsx"]  # the bus's emit is no socket emit
+    codes = {d.code for d in run_rules(RuleContext(index=index, config=Config()))}
+    assert "unauthenticated-server" not in codes, codes  # the imported server's connect handler refuses
+
+
+def test_server_bound_in_a_package_init_and_imported_from_the_package(tmp_path):
+    # The Flask application-factory layout: `socketio = SocketIO()` in app/__init__.py.
+    files = {
+        "requirements.txt": "flask-socketio\n",
+        "app/__init__.py": """\
+            from flask import Flask
+            from flask_socketio import SocketIO
+
+            socketio = SocketIO()
+            """,
+        "app/events.py": """\
+            from flask import session
+            from . import socketio
+
+
+            @socketio.on("joined", namespace="/chat")
+            def joined(message):
+                socketio.emit("status", {}, to=session.get("room"), namespace="/chat")
+            """,
+        "app/tasks.py": """\
+            from app import socketio
+            from app.missing import sio
+
+
+            def progress(job_id, pct):
+                socketio.emit("job:progress", {"pct": pct}, to=f"job:{job_id}")
+                sio.emit("job:lost", {})
+            """,
+    }
+    index = _index(write_repo(tmp_path, files))
+    [joined] = index.event("joined").listeners
+    assert (joined.file, joined.side.value) == ("app/events.py", "server")
+    [status] = index.event("status").emits
+    assert (status.side.value, status.scope.value, status.namespace) == ("server", "room", "/chat")
+    [progress] = index.event("job:progress").emits
+    assert (progress.file, progress.side.value, progress.rooms) == ("app/tasks.py", "server", ('f"job:{job_id}"',))
+    # A name imported from a module that is not there: no guess from the `app/` folder name.
+    assert index.event("job:lost") is None

@@ -591,6 +591,8 @@ class Workspace:
                         return stem + twin
         if rel and _is_source(rel) and exists(rel):
             return rel
+        if lowered.endswith(".py") and exists(rel[:-3] + "/__init__.py"):
+            return rel[:-3] + "/__init__.py"  # a Python import of a package: `from app import socketio`
         for ext in PROBE_EXTENSIONS:
             if exists(rel + ext):
                 return rel + ext

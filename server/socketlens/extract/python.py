@@ -67,6 +67,9 @@ _CONSTRUCTORS = {
     (PYTHON_SOCKETIO, "SimpleClient"): SocketKind.CLIENT_SOCKET,
     (PYTHON_SOCKETIO, "AsyncSimpleClient"): SocketKind.CLIENT_SOCKET,
 }
+# `@sio.on("*")` / `@socketio.on("*")`: the catch-all handler of both libraries.
+CATCH_ALL_EVENT = "*"
+
 # Class-based namespaces: `on_<event>` methods are handlers, `self.emit` emits.
 _NAMESPACE_BASES = {
     (PYTHON_SOCKETIO, "Namespace"): SocketKind.SERVER,
@@ -263,6 +266,8 @@ class _NameCollector(cst.CSTVisitor):
         self.names = names
         self.positions = positions
         self.depth = 0  # function/class nesting: constants count at module level only
+        self.scopes: list[str] = []  # enclosing class and function names, innermost last
+        self.class_names: set[str] = set()
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -302,9 +307,11 @@ class _NameCollector(cst.CSTVisitor):
         if self.depth == 0:
             self.names.functions.add(node.name.value)
         self.depth += 1
+        self.scopes.append(node.name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth -= 1
+        self.scopes.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         if self.depth == 0:
@@ -312,10 +319,13 @@ class _NameCollector(cst.CSTVisitor):
             if members:
                 self.names.bindings[node.name.value] = ObjectValue(members)
         self.depth += 1
+        self.scopes.append(node.name.value)
+        self.class_names.add(node.name.value)
         return True
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.depth -= 1
+        self.scopes.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -342,15 +352,37 @@ class _NameCollector(cst.CSTVisitor):
                 self.names.bindings[target.value] = bound
 
     def visit_Call(self, node: cst.Call) -> None:
-        # `sio.register_namespace(ChatNamespace("/chat"))`, `socketio.on_namespace(Chat("/chat"))`
-        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value in ("register_namespace", "on_namespace")):
+        if not isinstance(node.func, cst.Attribute):
             return
-        args = _positional(node)
-        if args and isinstance(args[0].value, cst.Call) and isinstance(args[0].value.func, cst.Name):
-            inner = _positional(args[0].value)
-            namespace = _string_value(inner[0].value) if inner else None
+        # `sio.register_namespace(ChatNamespace("/chat"))`, `socketio.on_namespace(Chat(namespace="/chat"))`
+        if node.func.attr.value in ("register_namespace", "on_namespace"):
+            args = _positional(node)
+            if args and isinstance(args[0].value, cst.Call) and isinstance(args[0].value.func, cst.Name):
+                namespace = _namespace_argument(args[0].value)
+                if namespace is not None:
+                    self.names.namespace_of_class[args[0].value.func.value] = namespace
+        # `super().__init__("/chat")` in a namespace class's `__init__`: the class fixes its own namespace.
+        # A namespace given where the class is registered takes precedence.
+        elif node.func.attr.value == "__init__" and self._in_constructor() and _is_super_call(node.func.value):
+            namespace = _namespace_argument(node)
             if namespace is not None:
-                self.names.namespace_of_class[args[0].value.func.value] = namespace
+                self.names.namespace_of_class.setdefault(self.scopes[-2], namespace)
+
+    def _in_constructor(self) -> bool:
+        return len(self.scopes) >= 2 and self.scopes[-1] == "__init__" and self.scopes[-2] in self.class_names
+
+
+def _is_super_call(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
+
+
+def _namespace_argument(call: cst.Call) -> str | None:
+    """The namespace a `Namespace` constructor is given: its first positional argument or `namespace=`."""
+    keyword = _keyword(call, "namespace")
+    if keyword is not None:
+        return _string_value(keyword.value)
+    args = _positional(call)
+    return _string_value(args[0].value) if args else None
 
 
 def _module_specifier(rel: str, dots: int, parts: list[str]) -> str | None:
@@ -509,6 +541,8 @@ class _SiteCollector(cst.CSTVisitor):
         self._listen(Lit(event), span, event, self.positions.span(node.name), receiver, node)
 
     def _listen(self, name: NameValue, span: Span, name_text: str, call_span: Span, receiver: Receiver, node) -> None:
+        if isinstance(name, Lit) and name.value == CATCH_ALL_EVENT:
+            return  # `@sio.on("*")` handles every event nothing else does, like `onAny` in JS: not an event
         self.listeners.append(
             Listener(
                 name=name,
@@ -521,7 +555,7 @@ class _SiteCollector(cst.CSTVisitor):
                 function=node.name.value if node is not None else self.function_name,
             )
         )
-        if node is not None and isinstance(name, Lit) and name.value == "connect" and receiver.kind == SocketKind.SERVER:
+        if node is not None and isinstance(name, Lit) and name.value == "connect" and receiver.kind in (SocketKind.SERVER, None):
             if _rejects_connection(node):
                 self.findings.append(
                     Finding(
@@ -600,6 +634,11 @@ class _SiteCollector(cst.CSTVisitor):
             return Receiver(name, known.kind)
         if name in self.names.other_imports and name in _CONVENTIONAL_SERVER_NAMES and self.names.uses_socketio:
             return Receiver(name, SocketKind.SERVER)
+        if name in self.imported_locals:
+            # From a module of the app (`from app.sockets.server import sio` in a file that never imports
+            # socketio itself): the index tells what it is from that module's socket bindings, and drops
+            # the site when it is no socket.
+            return Receiver(name, None)
         return None
 
     def _room_is_positional(self, receiver: Receiver) -> bool:

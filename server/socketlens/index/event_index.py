@@ -405,7 +405,8 @@ class EventIndex:
         if "." not in root and not root.endswith("()"):
             binding = resolution.socket_binding(rel, root)
             if binding is not None:
-                return binding.kind, binding.namespace
+                # A namespace the call names itself (python-socketio's `namespace=`) wins over the binding's.
+                return binding.kind, namespace or binding.namespace
         return None, namespace
 
     def _side(self, rel: str, kind: SocketKind | None, root: str) -> Side | None:
@@ -415,6 +416,8 @@ class EventIndex:
             return Side.CLIENT
         if not self._may_use_socketio(rel):
             return None
+        if rel.endswith(".py"):
+            return None  # an object whose kind Python code did not tell: the app-folder hints are the web's
         side = self.file_side(rel)
         if side is not None:
             return side

@@ -168,7 +168,18 @@ class Resolution:
                 if target is None:
                     return None
                 return self.exported_local(target, imp.imported)
+            if imp.local == local and imp.specifier.endswith(".py"):
+                return self._python_package_attribute(rel, imp.specifier)
         return None
+
+    def _python_package_attribute(self, rel: str, specifier: str) -> tuple[str, str] | None:
+        """`from . import sio` names a submodule when there is one, else a name bound in the package's
+        `__init__.py`: the only case where a whole-module Python import holds a value."""
+        if self.resolve_module(rel, specifier) is not None:
+            return None  # a real submodule
+        directory, _, module = specifier.rpartition("/")
+        package = self.resolve_module(rel, f"{directory or '.'}/__init__.py")
+        return self.exported_local(package, module.removesuffix(".py")) if package is not None else None
 
     def socket_binding(self, rel: str, local: str) -> SocketBinding | None:
         """The socket object an identifier of `rel` holds when it is imported from a module that binds it."""
