@@ -393,3 +393,32 @@ def test_nestjs_subscribe_message_handlers_and_gateway_sockets():
     # An untyped `client` of an ordinary method, or of a class that is not a gateway, is no socket.
     assert "not-a-socket" not in emits and "plain:y" not in emits
     assert not [c for c in facts.calls if c.callee.name == "SubscribeMessage"]
+
+
+def test_injected_gateway_server_in_a_service():
+    facts = extract(
+        """
+        import { Injectable } from "@nestjs/common";
+        import { ChatGateway } from "../chat/chat.gateway";
+
+        class Mailer { server = { emit(_e: string) {} }; }
+
+        @Injectable()
+        export class NotificationsService {
+          constructor(private readonly chatGateway: ChatGateway, private readonly mailer: Mailer) {}
+
+          notify(userId: string, n: unknown) {
+            this.chatGateway.server.to(`user:${userId}`).emit("new_notification", n);
+            this.chatGateway.server.emit("announcement", n);
+            this.mailer.server.emit("not-a-socket");
+          }
+        }
+        """,
+        rel="src/notifications/notifications.service.ts",
+    )
+    emits = by_name(facts.emits)
+    assert set(emits) == {"new_notification", "announcement"}
+    scoped = emits["new_notification"]
+    assert scoped.receiver.root == "this.chatGateway.server" and scoped.receiver.kind == SocketKind.SERVER
+    assert [step.name for step in scoped.chain] == ["to"]
+    assert emits["announcement"].chain == ()

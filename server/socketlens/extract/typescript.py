@@ -271,12 +271,16 @@ class _Extractor:
         # Per class body: fields typed or initialised as sockets (`private io: Server`, `@WebSocketServer()
         # server: Server`, `constructor(private socket: Socket)`), read back through `this.<field>`.
         self.class_fields: dict[int, dict[str, SocketBinding]] = {}
+        # Per class body: constructor-injected NestJS gateways (`constructor(private chatGateway: ChatGateway)`),
+        # whose `@WebSocketServer() server` services emit through: `this.chatGateway.server.to(room).emit(...)`.
+        self.injected_gateways: dict[int, set[str]] = {}
 
     # -- driver -----------------------------------------------------------------------------------------
 
     def run(self) -> FileFacts:
         tree = parser(self.language).parse(self.data)
         root = tree.root_node
+        self.root_node = root
         top = _Scope(node=None, name=None, params=[])
         self.scopes.append(top)
         self._collect_module_level(root)
@@ -953,6 +957,8 @@ class _Extractor:
                 field_binding = self._class_field(node, path[1]) if len(path) == 2 else None
                 if field_binding is not None:
                     return ".".join(path), field_binding.kind, field_binding.namespace
+                if self._injected_gateway_server(node, path):
+                    return ".".join(path), SocketKind.SERVER, None  # the gateway's namespace is in its file
                 return ".".join(path), None, None
             base = self._lookup_socket(path[0])
             if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
@@ -1002,8 +1008,34 @@ class _Extractor:
                     kind = self._kind_from_annotation(annotation.named_children[0])
                     if kind is not None:
                         fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
+                    elif self._is_gateway_type(annotation.named_children[0]):
+                        self.injected_gateways.setdefault(body.id, set()).add(text(pattern))
         if fields:
             self.class_fields[body.id] = fields
+
+    def _is_gateway_type(self, type_node: Node) -> bool:
+        """A NestJS gateway class, by the framework's naming convention, imported or declared in this file."""
+        name = text(type_node)
+        return type_node.type == "type_identifier" and name.endswith("Gateway") and (
+            name in self.imports or name in self._top_level_classes()
+        )
+
+    def _top_level_classes(self) -> set[str]:
+        names = set()
+        for node in self.root_node.named_children:
+            declaration = node.child_by_field_name("declaration") if node.type == "export_statement" else node
+            if declaration is not None and declaration.type == "class_declaration":
+                names.add(text(declaration.child_by_field_name("name")))
+        return names
+
+    def _injected_gateway_server(self, node: Node, path: tuple[str, ...]) -> bool:
+        """`this.<gateway>.server`: the server of a gateway injected into this class's constructor."""
+        if len(path) != 3 or path[2] != "server":
+            return False
+        parent = node.parent
+        while parent is not None and parent.type != "class_body":
+            parent = parent.parent
+        return parent is not None and path[1] in self.injected_gateways.get(parent.id, set())
 
     def _class_field(self, node: Node, name: str) -> SocketBinding | None:
         """The socket a `this.<name>` reads, from the nearest enclosing class's field declarations."""
