@@ -277,6 +277,56 @@ def test_vue_client_pairs_with_server_and_raises_no_no_emitter(tmp_path: Path, c
     assert not [d for d in diagnostics if d["code"] in ("no-emitter", "no-listener")], diagnostics
 
 
+BOARD_SETUP_VUE = """<script setup>
+import { ref, onMounted, onUnmounted } from "vue";
+import { io } from "socket.io-client";
+
+const socket = io("http://localhost:3001", { transports: ["websocket"] });
+const tiles = ref([]);
+
+onMounted(() => {
+  socket.on("tiles:data", (data) => { tiles.value = data; });
+  socket.emit("tiles:fetch");
+});
+onUnmounted(() => socket.off("tiles:data"));
+</script>
+
+<template><div v-for="t in tiles" :key="t.index">{{ t.name }}</div></template>
+"""
+
+TILE_COUNT_VUE = """<script setup>
+import { onMounted, onUnmounted, ref } from "vue";
+import { socket } from "../socket";
+
+const count = ref(0);
+onMounted(() => socket.on("tiles:data", (data) => { count.value = data.length; }));
+onUnmounted(() => socket.off("tiles:data"));
+</script>
+"""
+
+
+def test_off_in_unmount_pairs_with_the_listener_of_the_same_script_setup(tmp_path: Path, capsys):
+    def off_removes_all(root: Path) -> list[tuple[str, int]]:
+        main(["check", str(root), "--format", "json", "--quiet", "--fail-on", "never"])
+        diagnostics = json.loads(capsys.readouterr().out)["diagnostics"]
+        return sorted((d["file"], d["line"]) for d in diagnostics if d["code"] == "off-removes-all")
+
+    manifest = json.dumps({"name": "board", "dependencies": {"socket.io-client": "^4", "vue": "^3"}})
+    alone = tmp_path / "alone"
+    write(alone, "package.json", manifest)
+    write(alone, "src/components/Board.vue", BOARD_SETUP_VUE)
+    # Only Board listens: `off("tiles:data")` removes its own listener.
+    assert off_removes_all(alone) == []
+
+    shared = tmp_path / "shared"
+    write(shared, "package.json", manifest)
+    write(shared, "src/socket.js", 'import { io } from "socket.io-client";\nexport const socket = io();\n')
+    write(shared, "src/components/TileCount.vue", TILE_COUNT_VUE)
+    write(shared, "src/components/Other.vue", TILE_COUNT_VUE)
+    # Two components listen on the shared socket: each one's off(event) drops the other's listener.
+    assert off_removes_all(shared) == [("src/components/Other.vue", 7), ("src/components/TileCount.vue", 7)]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The language server on a .vue file of the fixture monorepo.
 

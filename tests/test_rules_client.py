@@ -44,6 +44,11 @@ LEAK_CASES = {
     socket.on("lead:new", onLead);
     return () => socket.off("lead:new", other);
   }, []);""",
+    "early return, then no cleanup": """\
+  useEffect(() => {
+    if (!id) return undefined;
+    socket.on("lead:new", () => setCount((c) => c + 1));
+  }, [id]);""",
     "render body": '  socket.on("lead:new", () => setCount((c) => c + 1));',
 }
 
@@ -85,6 +90,19 @@ SOUND_LISTENERS = {
   }, []);""",
     "an event handler, not the render": """\
   const subscribe = () => socket.once("lead:new", () => setCount((c) => c + 1));""",
+    "an early `return undefined` before the cleanup": """\
+  useEffect(() => {
+    if (!socket) return undefined;
+    const fn = (...args: unknown[]) => setCount(args.length);
+    socket.on("lead:new", fn);
+    return () => socket.off("lead:new", fn);
+  }, []);""",
+    "an early `return null`": """\
+  useEffect(() => {
+    if (!id) return null;
+    socket.on("lead:new", setCount);
+    return () => { socket.off("lead:new", setCount); };
+  }, [id]);""",
     "a DOM listener": """\
   useEffect(() => {
     window.addEventListener("resize", () => setCount(0));
@@ -269,6 +287,36 @@ export function getAdminSocket() {
 """
     }
     assert only(check(tmp_path, files), "socket-per-component") == []
+
+
+def test_socket_per_component_is_quiet_in_a_context_provider(tmp_path):
+    files = {
+        "apps/web/src/context/SocketContext.tsx": """\
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { io, type Socket } from "socket.io-client";
+
+export const SocketContext = createContext<Socket | null>(null);
+export const useSocket = () => useContext(SocketContext);
+
+export function SocketProvider({ children }: { children: ReactNode }) {
+  const [socket, setSocket] = useState<Socket | null>(null);
+  useEffect(() => {
+    const next = io("/", { withCredentials: true });
+    setSocket(next);
+    return () => { next.close(); };
+  }, []);
+  return <SocketContext.Provider value={socket}>{children}</SocketContext.Provider>;
+}
+
+export function Session({ children }: { children: ReactNode }) {
+  const socket = useMemo(() => io("/session"), []);
+  return <section data-socket={socket.id}>{children}</section>;
+}
+"""
+    }
+    found = only(check(tmp_path, files), "socket-per-component")
+    assert [(d.file, line_of(d)) for d in found] == [("apps/web/src/context/SocketContext.tsx", 18)]
+    assert "the component Session" in found[0].message
 
 
 def test_reconnection_disabled_and_static_auth_token(tmp_path):

@@ -101,7 +101,7 @@ export function publish() {
 
 
 @pytest.mark.parametrize(
-    "target", ["req.user.orgId", "userId", "lead.ownerId", "`${req.user.orgId}`", "[req.user.orgId]"]
+    "target", ["req.user.orgId", "userId", "lead.ownerId", "`${req.user.orgId}`", "[req.user.orgId]", "lead.ownerId.toString()"]
 )
 def test_unprefixed_room_fires_on_bare_ids(tmp_path, target):
     body = f'  const userId = req.user.userId;\n  const lead = {{ ownerId: "1" }};\n  io.to({target}).emit("lead:new", {{ leadId: "1", name: "a" }});'
@@ -124,6 +124,29 @@ export function rooms(io: Server) {
     }
     found = only(check(tmp_path, files), "unprefixed-room")
     assert [(d.file, line_of(d)) for d in found] == [("apps/api/src/join.ts", 5)]
+
+
+def test_python_emits_get_python_advice_and_str_wrapped_ids_are_bare(tmp_path):
+    files = {
+        "services/chat/requirements.txt": "python-socketio\n",
+        "services/chat/sockets.py": """\
+import socketio
+
+sio = socketio.AsyncServer(async_mode="asgi")
+
+@sio.on("typing")
+async def typing(sid, data):
+    chat_id = data.get("chat_id")
+    await sio.emit("user_typing", {"chat_id": chat_id}, room=str(chat_id), skip_sid=sid)
+    await sio.emit("chat_seen", {"chat_id": chat_id}, room=f"chat:{chat_id}")
+    await sio.emit("presence", {"sid": sid})
+""",
+    }
+    found = check(tmp_path, files)
+    bare = only(found, "unprefixed-room")
+    assert [(d.file, line_of(d)) for d in bare] == [("services/chat/sockets.py", 8)]
+    [broadcast] = only(found, "unscoped-broadcast")
+    assert line_of(broadcast) == 10 and broadcast.message.endswith("with to=...")
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,21 @@ def test_no_emitter_fires_on_a_listener_nothing_emits(tmp_path):
     assert "no server code emits" in found[0].message
 
 
+def test_no_emitter_is_quiet_when_the_project_has_no_sending_side_at_all(tmp_path):
+    # A back end whose clients live in another repository: its handlers are not dead code.
+    files = {
+        "apps/web/src/hooks/useSocketEvent.ts": None,
+        "apps/web/src/components/Feed.tsx": None,
+        "apps/web/src/lib/socket.ts": None,
+        "apps/web/package.json": None,
+    }
+    found = check(tmp_path, files)
+    assert only(found, "no-emitter") == []
+    # ... while with the client present, a server listener nothing emits is still reported.
+    found = only(check(tmp_path, _edit({}, FEED, 'socket.emit("chat:send"', 'socket.emit("chat:other"')), "no-emitter")
+    assert [d.file for d in found] == [SERVER] and "no client code emits" in found[0].message
+
+
 def test_no_emitter_counts_emits_through_a_wrapper(tmp_path):
     files = {
         "apps/api/src/emit.ts": 'import { io } from "./socket";\n\nexport function emitToOrg(orgId: string, event: string, payload: unknown) {\n  io.to(`org:${orgId}`).emit(event as never, payload as never);\n}\n',

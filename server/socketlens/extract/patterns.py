@@ -69,6 +69,15 @@ def _data(**values: object) -> tuple[tuple[str, str], ...]:
     return tuple((k, str(v)) for k, v in values.items() if v is not None)
 
 
+def _means_no_cleanup(value: Node) -> bool:
+    """`undefined`, `null` or `void 0` returned from an effect: React runs no cleanup for it."""
+    if value.type in ("undefined", "null"):
+        return True
+    if value.type == "identifier" and text(value) == "undefined":
+        return True
+    return value.type == "unary_expression" and text(value).startswith("void")
+
+
 def _is_component_name(name: str | None) -> bool:
     return bool(name) and name[0].isupper()
 
@@ -333,8 +342,8 @@ class _Patterns:
             if statement.type != "return_statement":
                 continue
             value = unwrap(statement.named_children[0]) if statement.named_children else None
-            if value is None:
-                continue
+            if value is None or _means_no_cleanup(value):
+                continue  # `if (!socket) return undefined;`: an early exit, the cleanup comes later
             if value.type in FUNCTION_TYPES:
                 return value
             if value.type == "identifier":
@@ -401,9 +410,9 @@ class _Patterns:
         outer = scope
         while outer is not None and self.function_name(outer) is None:
             outer = self._function_of(outer)
-        search = outer or scope
-        if search is None:
-            return []
+        # Outside any named function (module code, a Vue `<script setup>`, a Svelte instance script) the
+        # module is the unit: `onMounted(() => socket.on(e, h))` pairs with `onUnmounted(() => socket.off(e))`.
+        search = outer or self.root
         found = []
         for call in _calls_within(search):
             callee = unwrap(call.child_by_field_name("function"))
@@ -661,6 +670,8 @@ class _Patterns:
                 in_effect = True
             name = self.function_name(function)
             if _is_component_name(name):
+                if _renders_context_provider(function):
+                    return None  # `<SocketContext.Provider value={socket}>`: the one place the socket is shared from
                 return f"the component {name}" if not in_effect else f"an effect of {name}"
             if _is_hook_name(name):
                 return f"the hook {name}"
@@ -701,6 +712,22 @@ class _Patterns:
 
 
 # -- tree helpers ---------------------------------------------------------------------------------------
+
+
+def _renders_context_provider(function: Node) -> bool:
+    """Whether a component's JSX contains `<X.Provider ...>`: it is a context provider, mounted once near
+    the root, and hands its connection down instead of opening one per consumer."""
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type in ("jsx_opening_element", "jsx_self_closing_element"):
+            name = node.child_by_field_name("name")
+            if name is not None and name.type in ("member_expression", "nested_identifier") and text(name).endswith(".Provider"):
+                return True
+        stack.extend(node.named_children)
+    return False
 
 
 def _arguments(call: Node) -> list[Node]:

@@ -2,7 +2,9 @@
 
 A client listener needs a server emit in its project, a server listener a client emit (or a
 `serverSideEmit` for inter-server events). Usually the sending side renamed the event, or the feature
-was never wired. Inter-server events are exempt: their senders are often other services.
+was never wired. Inter-server events are exempt: their senders are often other services. Quiet when the
+project has no emit at all towards the listener's side (a back end whose clients live in another
+repository, a web app talking to someone else's API): nothing here could send the event.
 """
 
 from __future__ import annotations
@@ -17,15 +19,19 @@ CODE = "no-emitter"
 
 @rule(CODE, Severity.WARNING, "A listener waits for an event that nothing emits")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for entry in context.index.events.values():
+    index = context.index
+    receiving_sides = {(site.project, _receiving_side(site)) for site in index.all_emits()}
+    # An emit whose event is computed at run time still shows its side is written in this repository.
+    for dynamic in index.dynamic_sites():
+        if dynamic.kind == "emit":
+            receiving = Side.SERVER if dynamic.side == Side.CLIENT else Side.CLIENT
+            receiving_sides.add((index.workspace.project_of(dynamic.file), receiving))
+    for entry in index.events.values():
         if entry.declarations and all(d.direction == Direction.INTER_SERVER for d in entry.declarations):
             continue
-        sent_to = set()
-        for site in entry.emits:
-            receiving = Side.SERVER if site.side == Side.CLIENT or site.emit.method.startswith("serverSide") else Side.CLIENT
-            sent_to.add((site.project, receiving))
+        sent_to = {(site.project, _receiving_side(site)) for site in entry.emits}
         for site in entry.listeners:
-            if (site.project, site.side) in sent_to:
+            if (site.project, site.side) in sent_to or (site.project, site.side) not in receiving_sides:
                 continue
             sender = "server" if site.side == Side.CLIENT else "client"
             yield Diagnostic(
@@ -35,3 +41,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                 code=CODE,
                 message=f'"{entry.name}" is listened to but no {sender} code emits it',
             )
+
+
+def _receiving_side(site) -> Side:
+    return Side.SERVER if site.side == Side.CLIENT or site.emit.method.startswith("serverSide") else Side.CLIENT

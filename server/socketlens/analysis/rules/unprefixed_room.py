@@ -23,8 +23,10 @@ def is_bare_id(text: str, prefix: str | None) -> bool:
     expr = text.strip()
     if expr.startswith("`${") and expr.endswith("}`") and expr.count("${") == 1:
         expr = expr[3:-2].strip()
-    if expr.startswith("String(") and expr.endswith(")"):
-        expr = expr[7:-1].strip()
+    for conversion in ("String(", "str("):  # JS `String(orgId)`, Python `str(chat_id)`
+        if expr.startswith(conversion) and expr.endswith(")"):
+            expr = expr[len(conversion) : -1].strip()
+    expr = expr.removesuffix(".toString()")  # `userId.toString()` of an ObjectId
     parts = expr.split(".")
     if not all(part.isidentifier() for part in parts):
         return False

@@ -62,7 +62,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             span=site.span,
             severity=Severity.WARNING,
             code=CODE,
-            message=f'"{site.event}" is broadcast to {reach}; scope it to a user, org or room with .to(...)',
+            message=f'"{site.event}" is broadcast to {reach}; scope it to a user, org or room with {_scoping_syntax(site)}',
             fixes=tuple(_fixes(context, site)),
         )
     for rel, finding in findings(context.index, "unscoped-operation"):
@@ -84,6 +84,11 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             message=f"{values['root']}.{method}() {_OPERATION_REACH[method]}; select a room first with .in(...)",
             fixes=(fix,) if fix else (),
         )
+
+
+def _scoping_syntax(site: EmitSite) -> str:
+    # python-socketio and Flask-SocketIO take the room as a keyword of emit itself.
+    return "to=..." if site.emit_file.endswith(".py") else ".to(...)"
 
 
 def _fixes(context: RuleContext, site: EmitSite) -> Iterator[Fix]:
