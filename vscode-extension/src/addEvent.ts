@@ -396,6 +396,11 @@ export async function addEventCommand(
     return;
   }
 
+  if (!result.applied && result.refused === false) {
+    log.info(`scaffold: nothing to do: ${result.message}`);
+    void vscode.window.showInformationMessage(`socketlens: "${args.name}" is already in place: ${result.message}`);
+    return;
+  }
   if (!result.applied) {
     log.warn(`scaffold not applied: ${result.message}`);
     void vscode.window.showWarningMessage(`socketlens: "${args.name}" was not added: ${result.message || "no reason given"}`);

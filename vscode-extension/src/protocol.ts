@@ -96,6 +96,8 @@ export interface AddEventPrefill {
 export interface AddEventResult {
   applied: boolean;
   message: string;
+  /** false when nothing was applied because everything asked for already exists (idempotent re-run). */
+  refused?: boolean;
   files: { uri: string; created: boolean }[];
   emitLocation?: {
     uri: string;
