@@ -95,6 +95,7 @@ def test_events_text_table(capsys):
     code, out, _ = run(capsys, "events", MONOREPO, "--quiet")
     assert code == 0
     assert "lead:new  (server → client; declared packages/shared/src/socket-events.ts:20)\n" in out
+    assert "deal:won  (not declared)\n" in out
     assert "emit      apps/api/src/routes/leads.ts:" in out
     assert "listen    apps/web/src/components/LeadList.tsx:" in out
     assert "Dynamic sites" in out

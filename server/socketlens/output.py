@@ -23,9 +23,12 @@ def events_table(data: dict[str, Any]) -> str:
         return "No socket.io events found.\n"
     lines: list[str] = []
     for event in events:
-        direction = _ARROWS.get(event["direction"] or "", "undeclared")
-        declared = ", ".join(_where(d) for d in event["declarations"]) or "not declared"
-        lines.append(f"{event['name']}  ({direction}; declared {declared})")
+        if event["declarations"]:
+            direction = _ARROWS.get(event["direction"] or "", "direction unknown")
+            declared = ", ".join(_where(d) for d in event["declarations"])
+            lines.append(f"{event['name']}  ({direction}; declared {declared})")
+        else:
+            lines.append(f"{event['name']}  (not declared)")
         for declaration in event["declarations"][:1]:
             if declaration["payload"]:
                 lines.append(f"    payload   {declaration['payload']}")
