@@ -422,3 +422,18 @@ def test_injected_gateway_server_in_a_service():
     assert scoped.receiver.root == "this.chatGateway.server" and scoped.receiver.kind == SocketKind.SERVER
     assert [step.name for step in scoped.chain] == ["to"]
     assert emits["announcement"].chain == ()
+
+
+def test_the_global_io_of_socket_io_client_script_makes_a_client_socket():
+    # Plain browser pages load /socket.io/socket.io.js and call the global io().
+    source = 'const socket = io();\nsocket.emit("chat message", text);\nsocket.on("chat message", show);\n'
+    facts = extract_file("public/main.js", source.encode(), "javascript", ExtractOptions())
+    assert [(e.name.value, e.receiver.kind) for e in facts.emits] == [("chat message", SocketKind.CLIENT_SOCKET)]
+    assert [c.constructor for c in facts.connections] == ["io"]
+
+
+def test_a_local_function_named_io_is_not_the_client_global():
+    source = 'function io() { return bus; }\nconst socket = io();\nsocket.emit("x", 1);\n'
+    facts = extract_file("src/a.js", source.encode(), "javascript", ExtractOptions())
+    assert facts.connections == ()
+    assert all(e.receiver.kind != SocketKind.CLIENT_SOCKET for e in facts.emits)

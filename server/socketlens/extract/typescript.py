@@ -265,6 +265,7 @@ class _Extractor:
         self.other_types: dict[str, Node] = {}  # interfaces / type aliases not (yet) known as event maps
         self.scopes: list[_Scope] = []
         self.walked = WalkedNodes()
+        self.module_names: set[str] = set()  # every name a top-level statement declares
         # Bindings a function gets from where it is passed: the socket of a `connection` callback.
         self.preset: dict[int, dict[str, SocketBinding]] = {}
         self.route_of_function: dict[int, Route] = {}
@@ -355,6 +356,7 @@ class _Extractor:
 
     def _collect_module_level(self, root: Node) -> None:
         for statement in root.named_children:
+            self.module_names.update(_declared_names(statement))
             if statement.type == "import_statement":
                 self._import_statement(statement)
             elif statement.type == "export_statement":
@@ -807,6 +809,8 @@ class _Extractor:
                 origin = self._module_of(text(callee))
                 if origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect", "*"):
                     return SocketKind.CLIENT_SOCKET, _client_namespace(first)
+                if self._is_global_io(callee):
+                    return SocketKind.CLIENT_SOCKET, _client_namespace(first)
                 if origin is not None and origin[0] in SERVER_MODULES and origin[1] in ("default", "*"):
                     return SocketKind.SERVER, "/"
             if callee is not None and callee.type == "call_expression":  # require("socket.io")(server)
@@ -891,7 +895,8 @@ class _Extractor:
         if callee.type == "identifier":
             name = text(callee)
             origin = self._module_of(name)
-            if origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect"):
+            is_client = origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect")
+            if is_client or self._is_global_io(callee):
                 options = next((a for a in args if unwrap(a).type == "object"), None)
                 self._add_connection(node, (SocketKind.CLIENT_SOCKET, "io"), options)
                 return
@@ -1045,6 +1050,14 @@ class _Extractor:
         if parent is None:
             return None
         return self.class_fields.get(parent.id, {}).get(name)
+
+    def _is_global_io(self, callee: Node) -> bool:
+        """`io(...)` with `io` bound nowhere in the file: the global that socket.io's client script
+        (`/socket.io/socket.io.js`) defines in browser pages."""
+        name = text(callee)
+        if name != "io" or name in self.imports or name in self.module_names:
+            return False
+        return all(name not in scope.sockets and name not in scope.params for scope in self.scopes)
 
     def _plausible_root(self, root: str) -> bool:
         """A receiver we could not type: keep it when the index may resolve it (an import) or it is
@@ -1311,6 +1324,24 @@ class _Extractor:
         if is_function:
             self.route_of_function[handler.id] = route
         return True
+
+
+def _declared_names(statement: Node) -> list[str]:
+    """Names a top-level statement declares: functions, classes, variables (also when exported)."""
+    if statement.type == "export_statement":
+        declaration = statement.child_by_field_name("declaration")
+        return _declared_names(declaration) if declaration is not None else []
+    if statement.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
+        name = statement.child_by_field_name("name")
+        return [text(name)] if name is not None else []
+    if statement.type in ("lexical_declaration", "variable_declaration"):
+        names = []
+        for declarator in statement.named_children:
+            name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+            if name is not None and name.type == "identifier":
+                names.append(text(name))
+        return names
+    return []
 
 
 def _require_specifier(value: Node) -> tuple[str, str] | None:
