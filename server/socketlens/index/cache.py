@@ -19,7 +19,7 @@ from socketlens.config import Config
 from socketlens.extract import EXTRACTION_FAILED, ExtractOptions
 from socketlens.model import Direction, FileFacts
 
-_SCHEMA = 8  # 8: the browser global io(); 7: Python: namespaces from `super().__init__`, servers imported from app modules, no `*` handler, early `return undefined` in effects; 6: service-class method forwarders, member calls, NestJS handlers; 5: plain (not slotted) facts pickle faster; 4: class-field sockets (`this.server`, `this._io`) and gateway namespaces
+_SCHEMA = 8  # bump whenever what extraction produces changes: older caches are then ignored
 
 LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
