@@ -966,3 +966,46 @@ def test_nestjs_gateway_handlers_and_their_emits(tmp_path):
     assert "not:gateway" not in found
     # Lifecycle methods are not events.
     assert not {"handleConnection", "handleDisconnect", "connection", "disconnect"} & set(found)
+
+
+@pytest.mark.parametrize("option, namespace", [('{ namespace: "/chat" }', "/chat"), ('{ namespace: "chat" }', "/chat"), ("", "/")])
+def test_a_service_emitting_through_an_injected_gateway_gets_the_gateway_namespace(tmp_path, option, namespace):
+    from socketlens.analysis.rules import RuleContext, run_rules
+
+    root = write_repo(
+        tmp_path,
+        {
+            "apps/nest/package.json": json.dumps(NEST_PACKAGE),
+            "apps/nest/src/chat.gateway.ts": f"""
+                import {{ WebSocketGateway, WebSocketServer }} from "@nestjs/websockets";
+                import {{ Server }} from "socket.io";
+
+                @WebSocketGateway({option})
+                export class ChatGateway {{
+                  @WebSocketServer() server: Server;
+                }}
+            """,
+            "apps/nest/src/chat.service.ts": """
+                import { Injectable } from "@nestjs/common";
+                import { ChatGateway } from "./chat.gateway";
+
+                @Injectable()
+                export class ChatService {
+                  constructor(private readonly chatGateway: ChatGateway) {}
+
+                  post(room: string, message: string) {
+                    this.chatGateway.server.to(`room:${room}`).emit("chat:posted", message);
+                    this.chatGateway.server.emit("chat:announce", message);
+                  }
+                }
+            """,
+        },
+    )
+    index = build(root)
+    found = events(catalog(index, str(root)))
+    service = "apps/nest/src/chat.service.ts"
+    assert [(e["file"], e["scope"], e["namespace"]) for e in found["chat:posted"]["emits"]] == [(service, "room", namespace)]
+    assert [(e["file"], e["scope"], e["namespace"]) for e in found["chat:announce"]["emits"]] == [(service, "broadcast", namespace)]
+    broadcasts = [d for d in run_rules(RuleContext(index=index, config=Config())) if d.code == "unscoped-broadcast"]
+    reach = "every connected socket" if namespace == "/" else f"every socket of {namespace}"
+    assert [(d.file, d.message.split(";")[0]) for d in broadcasts] == [(service, f'"chat:announce" is broadcast to {reach}')]

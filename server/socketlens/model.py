@@ -166,6 +166,9 @@ class Receiver:
     root: str  # identifier text, "this.socket" for member roots on `this`
     kind: SocketKind | None
     namespace: str | None = None
+    # The NestJS gateway class (as named in this file) whose `server` the call goes through
+    # (`this.chatGateway.server`): its namespace is in the gateway's decorator, maybe in another file.
+    gateway: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,8 @@ class FileFacts:
     findings: tuple[Finding, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     has_errors: bool = False
+    # Top-level NestJS `@WebSocketGateway` classes: class name -> namespace (None when not a literal).
+    gateways: tuple[tuple[str, str | None], ...] = ()
 
     def binding(self, name: str) -> BindingValue | None:
         for local, value in self.bindings:

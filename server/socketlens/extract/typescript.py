@@ -274,7 +274,8 @@ class _Extractor:
         self.class_fields: dict[int, dict[str, SocketBinding]] = {}
         # Per class body: constructor-injected NestJS gateways (`constructor(private chatGateway: ChatGateway)`),
         # whose `@WebSocketServer() server` services emit through: `this.chatGateway.server.to(room).emit(...)`.
-        self.injected_gateways: dict[int, set[str]] = {}
+        # Field name -> the gateway class it is typed with.
+        self.injected_gateways: dict[int, dict[str, str]] = {}
 
     # -- driver -----------------------------------------------------------------------------------------
 
@@ -317,6 +318,7 @@ class _Extractor:
             findings=tuple(findings),
             problems=tuple(self.problems),
             has_errors=root.has_error,
+            gateways=self._gateway_classes(),
         )
 
     def _walk(self, root: Node) -> None:
@@ -940,7 +942,10 @@ class _Extractor:
             return None
         if kind is None and not self._plausible_root(root_text):
             return None
-        return Receiver(root=root_text, kind=kind, namespace=namespace), tuple(steps)
+        gateway = None
+        if kind == SocketKind.SERVER and namespace is None and root_text.startswith("this."):
+            gateway = self._injected_gateway_server(node, member_path(node) or ())
+        return Receiver(root=root_text, kind=kind, namespace=namespace, gateway=gateway), tuple(steps)
 
     def _root(self, node: Node) -> tuple[str | None, SocketKind | None, str | None]:
         if node.type == "identifier":
@@ -963,7 +968,7 @@ class _Extractor:
                 if field_binding is not None:
                     return ".".join(path), field_binding.kind, field_binding.namespace
                 if self._injected_gateway_server(node, path):
-                    return ".".join(path), SocketKind.SERVER, None  # the gateway's namespace is in its file
+                    return ".".join(path), SocketKind.SERVER, None  # the index reads the gateway's namespace
                 return ".".join(path), None, None
             base = self._lookup_socket(path[0])
             if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
@@ -1014,7 +1019,7 @@ class _Extractor:
                     if kind is not None:
                         fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
                     elif self._is_gateway_type(annotation.named_children[0]):
-                        self.injected_gateways.setdefault(body.id, set()).add(text(pattern))
+                        self.injected_gateways.setdefault(body.id, {})[text(pattern)] = text(annotation.named_children[0])
         if fields:
             self.class_fields[body.id] = fields
 
@@ -1033,14 +1038,26 @@ class _Extractor:
                 names.add(text(declaration.child_by_field_name("name")))
         return names
 
-    def _injected_gateway_server(self, node: Node, path: tuple[str, ...]) -> bool:
-        """`this.<gateway>.server`: the server of a gateway injected into this class's constructor."""
+    def _injected_gateway_server(self, node: Node, path: tuple[str, ...]) -> str | None:
+        """`this.<gateway>.server`: the server of a gateway injected into this class's constructor; the
+        gateway's class name, as named in this file."""
         if len(path) != 3 or path[2] != "server":
-            return False
+            return None
         parent = node.parent
         while parent is not None and parent.type != "class_body":
             parent = parent.parent
-        return parent is not None and path[1] in self.injected_gateways.get(parent.id, set())
+        return self.injected_gateways.get(parent.id, {}).get(path[1]) if parent is not None else None
+
+    def _gateway_classes(self) -> tuple[tuple[str, str | None], ...]:
+        """Top-level `@WebSocketGateway` classes and their namespaces, for services injecting them elsewhere."""
+        found = []
+        for node in self.root_node.named_children:
+            declaration = node.child_by_field_name("declaration") if node.type == "export_statement" else node
+            if declaration is None or declaration.type != "class_declaration":
+                continue
+            if _gateway_call(declaration) is not None:
+                found.append((text(declaration.child_by_field_name("name")), _gateway_namespace(declaration)))
+        return tuple(found)
 
     def _class_field(self, node: Node, name: str) -> SocketBinding | None:
         """The socket a `this.<name>` reads, from the nearest enclosing class's field declarations."""

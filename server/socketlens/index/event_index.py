@@ -442,6 +442,8 @@ class EventIndex:
         """Kind, namespace and side of a call's receiver; None when it is not a socket.io object (an
         imported SDK client or EventEmitter) or its side cannot be told."""
         kind, namespace = self._receiver_kind(resolution, rel, receiver.root, receiver.kind, receiver.namespace)
+        if namespace is None and receiver.gateway is not None:
+            namespace = resolution.gateway_namespace(rel, receiver.gateway)
         if kind == SocketKind.NOT_SOCKET or (kind is None and not looks_like_socket_name(receiver.root)):
             return None
         side = self._side(rel, kind, receiver.root)

@@ -194,6 +194,15 @@ class Resolution:
                 return binding
         return None
 
+    def gateway_namespace(self, rel: str, local: str) -> str | None:
+        """The namespace of the NestJS gateway class `local` names in `rel`: declared there or imported."""
+        origin = self.imported_origin(rel, local) or (rel, local)
+        facts = self._facts(origin[0])
+        for name, namespace in facts.gateways if facts is not None else ():
+            if name == origin[1]:
+                return namespace
+        return None
+
     def forwarders(self, rel: str, callee: Ref, depth: int = 0) -> list[tuple[str, Forwarder]]:
         """The forwarders a call's callee names (a local function, an imported one, `ns.fn` of a namespace
         import), each with the file holding its inner emit/listen site. A function that passes its own
