@@ -149,6 +149,43 @@ async def typing(sid, data):
     assert line_of(broadcast) == 10 and broadcast.message.endswith("with to=...")
 
 
+def test_unprefixed_room_fires_on_bare_python_joins(tmp_path):
+    files = {
+        "services/chat/requirements.txt": "python-socketio\nflask-socketio\n",
+        "services/chat/sockets.py": """\
+import socketio
+
+sio = socketio.AsyncServer(async_mode="asgi")
+
+@sio.event
+async def connect(sid, environ, auth):
+    user_id = auth["user_id"]
+    await sio.enter_room(sid, user_id)
+    await sio.enter_room(sid, f"user:{user_id}")
+    sio.enter_room(sid, room=str(user_id))
+    await sio.enter_room(sid, "user:" + user_id)
+    await sio.enter_room(sid, sid)
+""",
+        "services/chat/flask_app.py": """\
+from flask_socketio import SocketIO, join_room
+
+socketio = SocketIO()
+
+@socketio.on("join")
+def on_join(data):
+    join_room(data.deal_id)
+    join_room(f"deal:{data.deal_id}")
+""",
+    }
+    bare = only(check(tmp_path, files), "unprefixed-room")
+    assert sorted((d.file, line_of(d)) for d in bare) == [
+        ("services/chat/flask_app.py", 7),
+        ("services/chat/sockets.py", 8),
+        ("services/chat/sockets.py", 10),
+    ]
+    assert all("is a bare id" in d.message for d in bare)
+
+
 @pytest.mark.parametrize(
     "target", ["`org:${req.user.orgId}`", "socket.id", "socketId", '"lobby"', "room", "`deal:${req.params.id}`"]
 )

@@ -578,10 +578,18 @@ class _SiteCollector(cst.CSTVisitor):
         if made in ((FLASK_SOCKETIO, "emit"), (FLASK_SOCKETIO, "send")):
             self._flask_emit(node, made[1])
             return
+        if made == (FLASK_SOCKETIO, "join_room"):  # `join_room(room)`: the sender joins
+            self._join_room(node, 0, "join_room", SocketKind.SERVER_SOCKET)
+            return
         self._maybe_wrapper_call(node)
         if not isinstance(node.func, cst.Attribute):
             return
         method = node.func.attr.value
+        if method == "enter_room":  # python-socketio `sio.enter_room(sid, room)`
+            receiver = self._receiver(node.func.value)
+            if receiver is not None and receiver.kind != SocketKind.CLIENT_SOCKET:
+                self._join_room(node, 1, receiver.root, receiver.kind)
+            return
         if method in _LISTEN_CALLS:
             self._listen_call(node)
             return
@@ -694,6 +702,19 @@ class _SiteCollector(cst.CSTVisitor):
         skip = _keyword(node, "skip_sid")
         kind, chain = self._targets(receiver.kind, rooms_node, skip)
         self._emit(node, method, event_node, Receiver(receiver.root, kind, namespace), chain, payload)
+
+    def _join_room(self, node: cst.Call, position: int, root: str, kind: SocketKind | None) -> None:
+        """A room a socket joins, as the `join-room` observation JS `socket.join(room)` gives (unprefixed-room)."""
+        args = _positional(node)
+        found = _keyword(node, "room") or (args[position] if len(args) > position else None)
+        if found is None:
+            return
+        room = found.value
+        data = [("root", root), ("kind", kind.value if kind is not None else ""), ("room", self.positions.text(room))]
+        prefix = _static_prefix(room)
+        if prefix is not None:
+            data.append(("prefix", prefix))
+        self.findings.append(Finding("join-room", self.positions.span(room), "", tuple(data)))
 
     def _flask_emit(self, node: cst.Call, function: str) -> None:
         """Flask-SocketIO's `emit`/`send` inside a handler: to the sender unless told otherwise."""

@@ -3,6 +3,8 @@
 `io.to(user.id)` and `io.to(org.id)` share one room namespace: the day a user id equals an org id (or a
 deal id), events leak across. Name rooms `user:${id}`, `org:${id}` (the project's room patterns).
 A socket id (`io.to(socket.id)`) is a room socket.io creates itself and is fine.
+Joins are checked too: JS `socket.join(id)`, python-socketio `sio.enter_room(sid, id)`, Flask-SocketIO
+`join_room(id)`.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import data, findings, is_socket_receiver
-from socketlens.model import Span
+from socketlens.analysis.rules._support import data, findings, is_socket_receiver, receiver_kind
+from socketlens.model import SocketKind, Span
 
 CODE = "unprefixed-room"
 
@@ -50,11 +52,20 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                     yield _diagnostic(context, site.emit_file, room.span, room.text)
     for rel, finding in findings(context.index, "join-room"):
         values = data(finding)
-        if not is_socket_receiver(context.index, rel, values["root"], values.get("kind", "")):
+        if not _joins_on_a_socket(context, rel, values):
             continue
         if is_bare_id(values["room"], values.get("prefix")) and (rel, finding.span.start_byte) not in seen:
             seen.add((rel, finding.span.start_byte))
             yield _diagnostic(context, rel, finding.span, values["room"])
+
+
+def _joins_on_a_socket(context: RuleContext, rel: str, values: dict[str, str]) -> bool:
+    if rel.endswith(".py"):
+        # Python joins are reported only on objects known (or imported) as python-socketio/Flask-SocketIO
+        # ones; package.json dependencies, which `is_socket_receiver` consults, say nothing about them.
+        kind = receiver_kind(context.index, rel, values["root"], values.get("kind", ""))
+        return kind is not None and kind != SocketKind.NOT_SOCKET.value
+    return is_socket_receiver(context.index, rel, values["root"], values.get("kind", ""))
 
 
 def _diagnostic(context: RuleContext, file: str, span: Span, text: str) -> Diagnostic:
