@@ -253,3 +253,21 @@ def test_a_file_the_extractor_crashed_on_is_not_cached(tmp_path, monkeypatch):
     assert "lead:new" not in broken.events
     monkeypatch.setattr(extract_module, "extract_typescript", real)
     assert "lead:new" in build(root).events  # re-extracted, not served empty from the cache
+
+
+def test_an_edit_that_touches_no_wrapper_keeps_the_index_wide_wrapper_tables(tmp_path):
+    # Recomputing them walks every file's calls: not on every keystroke.
+    from socketlens.extract import extract_file
+    from socketlens.index.builder import extract_options
+
+    root = write_repo(tmp_path)
+    index = build(root, use_cache=False)
+    names = index.forwarder_names()
+    options = extract_options(Config())
+    edited = (root / "src/io.ts").read_text() + 'io.emit("lead:typed");\n'
+    index.update(extract_file("src/io.ts", edited.encode(), "typescript", options))
+    assert index.forwarder_names() is names
+    assert "lead:typed" in index.events
+    wrapper = edited + "export function shout(event: string) { io.emit(event); }\n"
+    index.update(extract_file("src/io.ts", wrapper.encode(), "typescript", options))
+    assert "shout" in index.forwarder_names()

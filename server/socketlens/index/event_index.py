@@ -155,21 +155,25 @@ class EventIndex:
 
     def update(self, facts: FileFacts) -> set[str]:
         """Swap one file's facts; returns the files whose resolution was redone."""
+        wrappers_changed = _wrapper_contribution(self.facts.get(facts.path)) != _wrapper_contribution(facts)
         self.facts[facts.path] = facts
         self._loaded.pop(facts.path, None)
-        return self._invalidate(facts.path)
+        return self._invalidate(facts.path, wrappers_changed)
 
     def remove(self, rel: str) -> set[str]:
+        wrappers_changed = _wrapper_contribution(self.facts.get(rel)) != _wrapper_contribution(None)
         self.facts.pop(rel, None)
         self._loaded.pop(rel, None)
-        return self._invalidate(rel)
+        return self._invalidate(rel, wrappers_changed)
 
-    def _invalidate(self, rel: str) -> set[str]:
-        if self._forwarder_names is not None:
+    def _invalidate(self, rel: str, wrappers_changed: bool = True) -> set[str]:
+        # The wrapper tables span every file: recompute them only when this file's part in them changed
+        # (typing inside a function body, the common case, leaves them alone).
+        if wrappers_changed and self._forwarder_names is not None:
             before, self._forwarder_names = self._forwarder_names, None
             if self.forwarder_names() != before:
                 self._resolved.clear()  # a wrapper appeared or went: any call anywhere may now be a site
-        if self._method_owners is not None:
+        if wrappers_changed and self._method_owners is not None:
             before_owners, self._method_owners = self._method_owners, None
             if self._method_table() != before_owners:
                 self._resolved.clear()  # a service method became unique or ambiguous somewhere
@@ -577,3 +581,16 @@ def _callee_names(facts: FileFacts, callee: Ref) -> set[str]:
     names = {callee.name}
     names.update(imp.imported for imp in facts.imports if imp.local == callee.name)
     return names
+
+
+def _wrapper_contribution(facts: FileFacts | None) -> tuple:
+    """What a file puts into the index-wide wrapper tables (`forwarder_names`, the method table): its
+    forwarders, the names it exports, and its calls that pass a parameter on."""
+    if facts is None:
+        return ()
+    return (
+        tuple((f.function, f.param_index, f.method_of) for f in facts.forwarders),
+        facts.exports,
+        facts.reexports,
+        tuple((c.function, c.callee) for c in facts.calls if any(isinstance(arg, Param) for arg in c.args)),
+    )
