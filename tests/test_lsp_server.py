@@ -776,3 +776,21 @@ async def test_the_built_index_is_kept_out_of_the_garbage_collectors_full_passes
     async with serve([root], hooks=True) as s:
         await s.wait_ready()
         assert (await s.stats())["frozenObjects"] > 10_000
+
+
+async def test_typing_a_generic_that_names_event_maps_declares_their_members(tmp_path):
+    # `Up`/`Down` are maps only because a Server generic names them; typing it must not need a rebuild.
+    root = tmp_path / "repo"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "app", "dependencies": {"socket.io": "4"}}')
+    (root / "src/maps.ts").write_text("export interface Up { ping: () => void }\nexport interface Down { hello: () => void }\n")
+    before = 'import { Server } from "socket.io";\nimport type { Up, Down } from "./maps";\nexport const io = new Server();\n'
+    (root / "src/io.ts").write_text(before)
+    async with serve([root]) as s:
+        await s.wait_ready()
+        names = lambda symbols: sorted(symbol.name for symbol in symbols or [])  # noqa: E731
+        assert names(await s.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query=""))) == []
+        document = s.open("src/io.ts")
+        s.replace(document, before.replace("new Server()", "new Server<Up, Down>()"))
+        symbols = await s.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query=""))
+        assert names(symbols) == ["hello", "ping"]

@@ -266,8 +266,20 @@ class SocketlensServer(LanguageServer):
             builder = state.builder or IndexBuilder(state.root, state.config, use_cache=False)
             document.facts = builder.extract_source(document.rel, document.data)
             document.facts_version = document.version
-            state.index.update(document.facts)
+            self._update_index(state, document.facts)
             state.changed()
+
+    def _update_index(self, state: RootState, facts) -> None:
+        """Swap one file's facts; when its generics name event maps differently (`new Server<Up, Down>()`),
+        re-extract the files declaring those maps so that their members get the learned directions."""
+        old = state.index.facts.get(facts.path)
+        state.index.update(facts)
+        if state.builder is None or (old.map_roles if old is not None else ()) == facts.map_roles:
+            return
+        for rel in state.builder.refresh_learned_maps(state.index):
+            for document in self.documents.values():
+                if document.rel == rel and self.root_for(document.uri) is state:
+                    document.facts_version = -1  # the buffer, not the disk, is the truth: re-extract it
 
     def target(self, uri: str, position: lsp.Position) -> tuple[RootState, nav.Target] | None:
         state = self.root_for(uri)
@@ -382,7 +394,7 @@ class SocketlensServer(LanguageServer):
             if state.builder is not None and rel not in state.builder.files:
                 state.created.add(rel)
             builder = state.builder or IndexBuilder(state.root, state.config, use_cache=False)
-            state.index.update(builder.extract_source(rel, data))
+            self._update_index(state, builder.extract_source(rel, data))
         state.changed()
 
     # -- diagnostics ------------------------------------------------------------------------------------------
