@@ -568,7 +568,7 @@ class EventSymbol:
 
 
 def workspace_symbols(index: EventIndex, query: str) -> list[EventSymbol]:
-    """Events whose name contains the query (case-insensitive), or holds its characters in order."""
+    """Events whose name contains the query, case-insensitively (`lead` finds `lead:new`)."""
     wanted = query.lower()
     out = []
     for entry in index.events.values():

@@ -54,11 +54,6 @@ class LineIndex:
             node.start_byte, node.end_byte, sl, self.column(sl, sc), el, self.column(el, ec)
         )
 
-    def span_between(self, start: Node, end: Node) -> Span:
-        (sl, sc), (el, ec) = start.start_point, end.end_point
-        return Span(start.start_byte, end.end_byte, sl, self.column(sl, sc), el, self.column(el, ec))
-
-
 def text(node: Node | None) -> str:
     if node is None:
         return ""

@@ -7,7 +7,7 @@ resolution read (`deps`); replacing one file's facts re-resolves that file and i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from socketlens.config import Config
 from socketlens.extract.typescript import RESERVED_EVENTS, looks_like_socket_name
@@ -267,9 +267,6 @@ class EventIndex:
     def all_declarations(self) -> Iterator[DeclarationSite]:
         for entry in self.events.values():
             yield from entry.declarations
-
-    def has_event_maps(self, project: str | None = None) -> bool:
-        return any(project is None or d.project == project for d in self.all_declarations())
 
     # -- building ---------------------------------------------------------------------------------------
 
@@ -568,10 +565,6 @@ def _uses_namespaces(facts: FileFacts) -> bool:
         )
         or any(step.name == "of" for e in facts.emits for step in e.chain)
     )
-
-
-def iter_sites(entry: EventEntry) -> Iterable[DeclarationSite | EmitSite | ListenerSite]:
-    return (*entry.declarations, *entry.emits, *entry.listeners)
 
 
 def _callee_names(facts: FileFacts, callee: Ref) -> set[str]:

@@ -104,9 +104,4 @@ class TextLines:
         (sl, sc), (el, ec) = self.column(start), self.column(end)
         return Span(self.byte_offset(start), self.byte_offset(end), sl, sc, el, ec)
 
-    def span_of_bytes(self, start: int, end: int) -> Span:
-        a, b = self.position_at_byte(start), self.position_at_byte(end)
-        return self.span(a, b)
-
-
 __all__ = ["TextLines", "UTF8", "UTF16", "UTF32"]

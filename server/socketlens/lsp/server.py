@@ -19,6 +19,7 @@ Logs go to stderr and, from warnings up, to `window/logMessage`; stdout carries 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import inspect
 import itertools
@@ -116,6 +117,7 @@ class StepGate:
             self.budget -= 1
 
 
+@functools.cache
 def rule_docs_href(code: str) -> str:
     """The rule's documentation: the repository's `docs/rules/<code>.md` when installed from a checkout,
     otherwise the same page online."""
@@ -753,12 +755,11 @@ def create_server() -> SocketlensServer:
                 state.changed_during_build.add(rel)
             ls._reload_from_disk(state, rel)
             touched.add(id(state))
-        if config_changed:
+        if config_changed:  # a config file or tsconfig: reload the config once, and rebuild
+            if not await fetch_settings(ls):  # it applies each folder's config when the client answers
+                for state in ls.roots:
+                    apply_config(ls, state)
             for state in ls.roots:
-                ls.settings_for(state)
-            await fetch_settings(ls)
-            for state in ls.roots:
-                state.config = ls.settings_for(state)
                 ls.spawn(ls.index_root(state))
             return
         for state in ls.roots:

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from socketlens.config import Config
 from socketlens.index.event_index import EventIndex
@@ -90,7 +90,7 @@ def all_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
-def run_rules(context: RuleContext, only_files: set[str] | None = None) -> list[Diagnostic]:
+def run_rules(context: RuleContext) -> list[Diagnostic]:
     from socketlens.analysis.suppression import is_suppressed
 
     found: list[Diagnostic] = []
@@ -100,8 +100,6 @@ def run_rules(context: RuleContext, only_files: set[str] | None = None) -> list[
             continue
         severity = Severity(configured)
         for diagnostic in current.check(context):
-            if only_files is not None and diagnostic.file not in only_files:
-                continue
             if is_suppressed(context, diagnostic):
                 continue
             found.append(_with_severity(diagnostic, severity))
@@ -113,6 +111,3 @@ def _with_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
 
     return replace(diagnostic, severity=severity)
 
-
-def iter_rule_codes() -> Iterator[str]:
-    return (r.code for r in all_rules())

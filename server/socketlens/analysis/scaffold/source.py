@@ -115,11 +115,6 @@ class SourceFile:
                         return local
         return None
 
-    def imports_local(self, local: str) -> bool:
-        return any(local == l or local == info.default for info in self.imports for _, l in info.named) or any(
-            info.default == local for info in self.imports
-        )
-
     def uses_js_extension(self) -> bool:
         """Relative imports spelled `./x.js` (TypeScript ESM with NodeNext resolution)."""
         relative = [i.specifier for i in self.imports if i.specifier.startswith(".")]
