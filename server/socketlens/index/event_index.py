@@ -321,13 +321,14 @@ class EventIndex:
         resolution = self._resolution()
         project = self.workspace.project_of(rel)
         for declaration in facts.declarations:
-            named = resolution.event_name(rel, declaration.name)
-            if named is None or named[0] in RESERVED_EVENTS:
+            spelled = resolution.literal_location(rel, declaration.name)
+            if spelled is None or spelled[1].value in RESERVED_EVENTS:
                 continue
-            literal = resolution.literal_location(rel, declaration.name) if isinstance(declaration.name, Ref) else None
+            # A key written as such is its own spelling; a computed key's is the constant's literal.
+            literal = spelled if isinstance(declaration.name, Ref) else None
             result.declarations.append(
                 DeclarationSite(
-                    event=named[0],
+                    event=spelled[1].value,
                     file=rel,
                     span=declaration.span,
                     direction=declaration.direction,
@@ -479,11 +480,11 @@ class EventIndex:
         if placed is None:
             return
         kind, namespace, side = placed
-        named = resolution.event_name(rel, value)
-        if named is None:
+        spelled = resolution.literal_location(rel, value)  # the event and where its name is written
+        if spelled is None:
             result.dynamic.append(DynamicSite(rel, span, "emit", name_text, side))
             return
-        if named[0] in RESERVED_EVENTS:
+        if spelled[1].value in RESERVED_EVENTS:
             return
         if kind is None and side == Side.CLIENT:
             kind = SocketKind.CLIENT_SOCKET
@@ -494,7 +495,7 @@ class EventIndex:
             namespace = "/"
         result.emits.append(
             EmitSite(
-                event=named[0],
+                event=spelled[1].value,
                 file=rel,
                 span=span,
                 side=side,
@@ -505,7 +506,7 @@ class EventIndex:
                 emit=emit,
                 emit_file=emit_file,
                 via=via,
-                literal=resolution.literal_location(rel, value),
+                literal=spelled,
             )
         )
 
@@ -530,18 +531,18 @@ class EventIndex:
             if placed is None:
                 return
             side = placed[2]
-        named = resolution.event_name(rel, value)
-        if named is None:
+        spelled = resolution.literal_location(rel, value)  # the event and where its name is written
+        if spelled is None:
             result.dynamic.append(DynamicSite(rel, span, "listen", name_text, side))
             return
-        if named[0] in RESERVED_EVENTS:
+        if spelled[1].value in RESERVED_EVENTS:
             return
         kind_out = listener.kind
         if forwarder is not None and forwarder.function.startswith("use"):
             kind_out = ListenerKind.HOOK
         result.listeners.append(
             ListenerSite(
-                event=named[0],
+                event=spelled[1].value,
                 file=rel,
                 span=span,
                 side=side,
@@ -550,7 +551,7 @@ class EventIndex:
                 listener=listener,
                 listener_file=listener_file,
                 via=via,
-                literal=resolution.literal_location(rel, value),
+                literal=spelled,
             )
         )
 
