@@ -209,7 +209,8 @@ class EventIndex:
             self._loaded[rel] = facts
         return facts
 
-    def _resolution(self) -> Resolution:
+    def resolution(self) -> Resolution:
+        """A fresh name-resolution session over this index (it records the files it reads)."""
         return Resolution(self.facts_of, self.workspace.resolve_module, self.method_forwarders)
 
     def method_forwarders(self, rel: str, method: str) -> list[tuple[str, Forwarder]]:
@@ -294,7 +295,7 @@ class EventIndex:
         or a client `Socket<Down, Up>` importing them. Declaring file -> {map name there -> direction}.
         (A map declared in the file of the generic is handled by the extractor itself.)"""
         learned: dict[str, dict[str, Direction]] = {}
-        resolution = self._resolution()
+        resolution = self.resolution()
         for rel, facts in list(self.facts.items()):
             for local, direction in facts.map_roles:
                 origin = resolution.imported_origin(rel, local)
@@ -318,7 +319,7 @@ class EventIndex:
         result = _Resolved([], [], [], [], set())
         if facts is None:
             return result
-        resolution = self._resolution()
+        resolution = self.resolution()
         project = self.workspace.project_of(rel)
         for declaration in facts.declarations:
             spelled = resolution.literal_location(rel, declaration.name)
@@ -401,7 +402,8 @@ class EventIndex:
                     resolution, rel, project, inner, call, value, span, text, origin, result, forwarder
                 )
 
-    def _receiver_kind(self, resolution: Resolution, rel: str, root: str, kind: SocketKind | None, namespace):
+    def receiver_kind(self, resolution: Resolution, rel: str, root: str, kind: SocketKind | None, namespace):
+        """The socket kind (and namespace) of a receiver root, resolving an imported name."""
         if kind is not None:
             return kind, namespace
         if "." not in root and not root.endswith("()"):
@@ -416,7 +418,7 @@ class EventIndex:
             return Side.SERVER
         if kind == SocketKind.CLIENT_SOCKET:
             return Side.CLIENT
-        if not self._may_use_socketio(rel):
+        if not self.may_use_socketio(rel):
             return None
         if rel.endswith(".py"):
             return None  # an object whose kind Python code did not tell: the app-folder hints are the web's
@@ -443,7 +445,7 @@ class EventIndex:
     ) -> tuple[SocketKind | None, str | None, Side] | None:
         """Kind, namespace and side of a call's receiver; None when it is not a socket.io object (an
         imported SDK client or EventEmitter) or its side cannot be told."""
-        kind, namespace = self._receiver_kind(resolution, rel, receiver.root, receiver.kind, receiver.namespace)
+        kind, namespace = self.receiver_kind(resolution, rel, receiver.root, receiver.kind, receiver.namespace)
         if namespace is None and receiver.gateway is not None:
             namespace = resolution.gateway_namespace(rel, receiver.gateway)
         if kind == SocketKind.NOT_SOCKET or (kind is None and not looks_like_socket_name(receiver.root)):
@@ -451,7 +453,7 @@ class EventIndex:
         side = self._side(rel, kind, receiver.root)
         return (kind, namespace, side) if side is not None else None
 
-    def _may_use_socketio(self, rel: str) -> bool:
+    def may_use_socketio(self, rel: str) -> bool:
         """False when the file's package and its project declare no socket.io dependency at all."""
         package = self.workspace.package_of(rel)
         if package is None:

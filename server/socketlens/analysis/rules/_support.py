@@ -11,7 +11,7 @@ from typing import Iterator
 from socketlens.analysis.rules import RuleContext, TextEdit
 from socketlens.extract.syntax import LineIndex
 from socketlens.extract.typescript import looks_like_socket_name
-from socketlens.index.event_index import SOCKET_PACKAGES, EmitSite, EventIndex
+from socketlens.index.event_index import EmitSite, EventIndex
 from socketlens.index.resolve import Resolution
 from socketlens.model import Finding, Ref, SocketKind, Span
 
@@ -21,7 +21,7 @@ SOCKET_KINDS = frozenset(
 
 
 def resolution(index: EventIndex) -> Resolution:
-    return Resolution(index.facts_of, index.workspace.resolve_module)
+    return index.resolution()
 
 
 def findings(index: EventIndex, code: str) -> Iterator[tuple[str, Finding]]:
@@ -35,24 +35,12 @@ def data(finding: Finding) -> dict[str, str]:
     return dict(finding.data)
 
 
-def may_use_socketio(index: EventIndex, rel: str) -> bool:
-    """False when the file's package and its project declare no socket.io dependency."""
-    package = index.workspace.package_of(rel)
-    if package is None or package.dependencies & SOCKET_PACKAGES:
-        return True
-    root_package = index.workspace.package_of(index.workspace.project_of(rel))
-    return root_package is not None and bool(root_package.dependencies & SOCKET_PACKAGES)
-
-
 def receiver_kind(index: EventIndex, rel: str, root: str, kind: str) -> str | None:
-    """The receiver's socket kind, resolving an imported name; None when unknown."""
+    """The receiver's socket kind (a finding's string), resolving an imported name; None when unknown."""
     if kind:
         return kind
-    if "." not in root and not root.endswith("()"):
-        binding = resolution(index).socket_binding(rel, root)
-        if binding is not None:
-            return binding.kind.value
-    return None
+    resolved, _ = index.receiver_kind(index.resolution(), rel, root, None, None)
+    return resolved.value if resolved is not None else None
 
 
 def is_socket_receiver(index: EventIndex, rel: str, root: str, kind: str) -> bool:
@@ -63,7 +51,7 @@ def is_socket_receiver(index: EventIndex, rel: str, root: str, kind: str) -> boo
         return False
     if resolved is None and not looks_like_socket_name(root):
         return False
-    return may_use_socketio(index, rel)
+    return index.may_use_socketio(rel)
 
 
 def finding_event(index: EventIndex, rel: str, values: dict[str, str]) -> str | None:
