@@ -315,3 +315,18 @@ def test_resolve_single_file_components(tmp_path: Path) -> None:
     assert ws.resolve_module("src/App.vue", "./routes/Page.svelte") == "src/routes/Page.svelte"
     assert ws.resolve_module("src/components/Chat.vue", "../socket") == "src/socket.js"  # imports from a component
     assert ws.resolve_module("src/App.vue", "./components/Missing.vue") is None
+
+
+def test_a_deleted_then_created_file_changes_module_resolution(tmp_path):
+    # The language server reports watched-file events; resolution must not serve what it cached.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.ts").write_text("export const A = 1;\n")
+    (tmp_path / "src" / "b.ts").write_text('import { A } from "./a";\n')
+    workspace = Workspace(tmp_path, ["src/a.ts", "src/b.ts"])
+    assert workspace.resolve_module("src/b.ts", "./a") == "src/a.ts"
+    (tmp_path / "src" / "a.ts").unlink()
+    workspace.file_changed("src/a.ts", exists=False)
+    assert workspace.resolve_module("src/b.ts", "./a") is None
+    (tmp_path / "src" / "a.ts").write_text("export const A = 2;\n")
+    workspace.file_changed("src/a.ts", exists=True)
+    assert workspace.resolve_module("src/b.ts", "./a") == "src/a.ts"

@@ -301,6 +301,13 @@ class Workspace:
     def _abs(self, rel: str) -> str:
         return os.path.join(self._root_str, *rel.split("/")) if rel else self._root_str
 
+    def file_changed(self, rel: str, exists: bool) -> None:
+        """A source file appeared or went (the editor's watched files): module resolution must notice."""
+        self.files = self.files | {rel} if exists else self.files - {rel}
+        self._exists_cache.clear()
+        self._isdir_cache.clear()
+        self._resolve_cache.clear()
+
     def _isfile(self, rel: str) -> bool:
         cached = self._exists_cache.get(rel)
         if cached is None:

@@ -386,9 +386,7 @@ class SocketlensServer(LanguageServer):
         """A file changed on disk (and is not open): re-extract it, or drop it when gone."""
         state.forget_disk_text(rel)
         data = state.read_disk(rel)
-        workspace = state.index.workspace
-        for cache in ("_exists_cache", "_resolve_cache"):  # a created/deleted file changes module resolution
-            getattr(workspace, cache, {}).clear()
+        state.index.workspace.file_changed(rel, exists=data is not None)
         if data is None or language_of(rel) is None:
             state.created.discard(rel)
             state.index.remove(rel)
