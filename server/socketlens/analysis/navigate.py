@@ -20,7 +20,8 @@ from typing import Callable, Iterable, Iterator
 
 from socketlens.config import Config
 from socketlens.extract import syntax
-from socketlens.extract.typescript import RESERVED_EVENTS
+from socketlens.extract.typescript import EMIT_METHODS as extractor_emit_methods
+from socketlens.extract.typescript import RESERVED_EVENTS, ROOM_STEPS
 from socketlens.index.event_index import (
     DeclarationSite,
     DynamicSite,
@@ -372,10 +373,10 @@ def hover_markdown(index: EventIndex, target: Target, link: LinkFor) -> str | No
 # Completion
 
 EVENT, ROOM = "event", "room"
-EMIT_METHODS = frozenset({"emit", "emitWithAck", "volatileEmit"})
-LISTEN_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "prependListener"})
-ROOM_METHODS = frozenset({"to", "in", "except"})
 INTER_SERVER_METHODS = frozenset({"serverSideEmit", "serverSideEmitWithAck"})
+EMIT_METHODS = extractor_emit_methods - INTER_SERVER_METHODS  # the extractor's vocabulary, one home
+LISTEN_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "prependListener"})
+ROOM_METHODS = ROOM_STEPS
 SERVER_ROOTS = frozenset({"io", "nsp", "namespace", "server"})
 _QUOTES = frozenset({'"', "'", "`"})
 _STOPS = frozenset({";", "{", "}"})
