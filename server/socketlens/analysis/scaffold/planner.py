@@ -167,16 +167,8 @@ class _Planner:
             self._consumer_side(name, payload, consumer, trigger, maps_specifier_target)
         else:
             self.notes.append(f"no consumer given: nothing listens to {name} yet (add one with --consumer)")
-        for edit in self.edits:
-            if not inside_workspace(ctx.root, edit.path):
-                raise _Refusal(f"{edit.path} would land outside the workspace (check the scaffold paths and symlinks)")
-        return Plan(
-            Status.READY,
-            f"add {name}: {len(self.edits)} edit(s) in {len(dict.fromkeys(e.path for e in self.edits))} file(s)",
-            tuple(self.edits),
-            tuple(dict.fromkeys(self.notes)),
-            emit_location,
-        )
+        summary = f"add {name}: {len(self.edits)} edit(s) in {len(dict.fromkeys(e.path for e in self.edits))} file(s)"
+        return self._ready(summary, emit_location)
 
     def _piece(self, name: str, payload: Payload, parts: frozenset[str]) -> Plan:
         """Only the emit and/or the consumer of an event that is already declared."""
@@ -208,16 +200,14 @@ class _Planner:
                 self._consumer_side(name, payload, consumer, route, maps_target)
         if done:
             return Plan(Status.UNCHANGED, f"{name} already has what was asked: nothing to do")
+        return self._ready(f"complete {name}: {len(self.edits)} edit(s)", emit_location)
+
+    def _ready(self, summary: str, emit_location) -> Plan:
+        """The plan of the edits gathered, once every one of them is known to stay inside the workspace."""
         for edit in self.edits:
-            if not inside_workspace(ctx.root, edit.path):
+            if not inside_workspace(self.ctx.root, edit.path):
                 raise _Refusal(f"{edit.path} would land outside the workspace (check the scaffold paths and symlinks)")
-        return Plan(
-            Status.READY,
-            f"complete {name}: {len(self.edits)} edit(s)",
-            tuple(self.edits),
-            tuple(dict.fromkeys(self.notes)),
-            emit_location,
-        )
+        return Plan(Status.READY, summary, tuple(self.edits), tuple(dict.fromkeys(self.notes)), emit_location)
 
     def _any_trigger_of(self, entry) -> RouteInfo:
         """The route an existing emit lives in (for the query key), else a pseudo route from the event."""
