@@ -149,6 +149,7 @@ class EventIndex:
         self._method_owners: dict[tuple[str, str], frozenset[tuple[str, str]]] | None = None
         self._methods: dict[tuple[str, str], tuple[tuple[str, Forwarder], ...]] = {}
         self._events: dict[str, EventEntry] | None = None
+        self._sites_by_file: dict[str, list] | None = None  # derived from `events`, rebuilt with it
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
     # -- updates ----------------------------------------------------------------------------------------
@@ -181,6 +182,7 @@ class EventIndex:
         for path in stale:
             del self._resolved[path]
         self._events = None
+        self._sites_by_file = None
         if self._namespace_users is not None:
             project = self.workspace.project_of(rel)
             users = self._namespace_users.setdefault(project, set())
@@ -251,11 +253,15 @@ class EventIndex:
     def event(self, name: str) -> EventEntry | None:
         return self.events.get(name)
 
-    def sites_in_file(self, rel: str) -> Iterator[DeclarationSite | EmitSite | ListenerSite]:
-        for entry in self.events.values():
-            for site in (*entry.declarations, *entry.emits, *entry.listeners):
-                if site.file == rel:
-                    yield site
+    def sites_in_file(self, rel: str) -> list[DeclarationSite | EmitSite | ListenerSite]:
+        """The sites written in one file, by event name then declarations, emits, listeners."""
+        if self._sites_by_file is None:
+            by_file: dict[str, list[DeclarationSite | EmitSite | ListenerSite]] = {}
+            for entry in self.events.values():
+                for site in (*entry.declarations, *entry.emits, *entry.listeners):
+                    by_file.setdefault(site.file, []).append(site)
+            self._sites_by_file = by_file
+        return self._sites_by_file.get(rel, [])
 
     def all_emits(self) -> Iterator[EmitSite]:
         for entry in self.events.values():
