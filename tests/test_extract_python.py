@@ -692,3 +692,96 @@ def test_server_bound_in_a_package_init_and_imported_from_the_package(tmp_path):
     assert (progress.file, progress.side.value, progress.rooms) == ("app/tasks.py", "server", ('f"job:{job_id}"',))
     # A name imported from a module that is not there: no guess from the `app/` folder name.
     assert index.event("job:lost") is None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Servers held on instance attributes: `self.sio = socketio.AsyncServer()` in a class
+
+
+REALTIME_CLASS = """\
+    import socketio
+
+
+    class Realtime:
+        def __init__(self, app):
+            self.sio = socketio.AsyncServer(async_mode="asgi")
+            self.sio.on("chat:join", self.on_join)
+
+        async def on_join(self, sid, user_id):
+            await self.sio.enter_room(sid, user_id)
+
+        async def notify_org(self, org_id, data):
+            await self.sio.emit("lead:new", data, room=f"org:{org_id}")
+    """
+
+
+def test_server_held_on_self_is_indexed_with_scope_listener_and_connection(tmp_path):
+    files = dict(MIXED)
+    files["apps/api/app.py"] = REALTIME_CLASS
+    root = write_repo(tmp_path, files)
+    index = _index(root)
+    events = {event["name"]: event for event in catalog(index, str(root))["events"]}
+    [emit] = events["lead:new"]["emits"]
+    assert (emit["file"], emit["line"], emit["side"], emit["scope"]) == ("apps/api/app.py", 13, "server", "org")  # 1-based
+    assert emit["rooms"] == ['f"org:{org_id}"']
+    server_listeners = [l for l in events["chat:join"]["listeners"] if l["side"] == "server"]
+    assert [(l["file"], l["kind"]) for l in server_listeners] == [("apps/api/app.py", "handler")]
+    [connection] = index.facts["apps/api/app.py"].connections
+    assert (connection.kind, connection.constructor, connection.binding, connection.function) == (
+        SocketKind.SERVER,
+        "AsyncServer",
+        "self.sio",
+        "__init__",
+    )
+    # `enter_room` on the held server is a join the unprefixed-room rule reads, as for module-level servers.
+    diagnostics = run_rules(RuleContext(index=index, config=Config()))
+    assert [(d.file, d.span.start_line) for d in diagnostics if d.code == "unprefixed-room"] == [("apps/api/app.py", 9)]
+
+
+def test_server_annotated_at_class_level_is_held_by_that_class_only():
+    facts = facts_of(
+        """\
+        import socketio
+
+        class Notifier:
+            sio: socketio.Server
+
+            def __init__(self, sio):
+                self.sio = sio
+
+            def lead_created(self, org_id, lead):
+                self.sio.emit("lead:new", lead, f"org:{org_id}")
+
+        class Unrelated:
+            def ping(self):
+                self.sio.emit("not-a-site", {})
+        """
+    )
+    [emit] = facts.emits
+    assert (emit.name, emit.receiver.root, emit.receiver.kind) == (Lit("lead:new"), "self.sio", SocketKind.SERVER)
+    assert rooms(emit.chain) == [('f"org:{org_id}"', "org:")]  # python-socketio takes the room third
+    assert facts.connections == ()  # annotated, not constructed here
+
+
+def test_attribute_holding_no_socket_is_not_a_receiver():
+    facts = facts_of(
+        """\
+        import socketio
+        from pyee import EventEmitter
+
+        class Realtime:
+            def __init__(self):
+                self.sio = socketio.Client()
+
+        class Bus:
+            def __init__(self):
+                self.bus = EventEmitter()
+                self.bus.on("x", self.handle)
+
+            def fire(self):
+                self.bus.emit("x")
+                self.sio.emit("y")
+        """
+    )
+    assert facts.emits == () and facts.listeners == ()
+    assert [(c.kind, c.binding) for c in facts.connections] == [(SocketKind.CLIENT_SOCKET, "self.sio")]

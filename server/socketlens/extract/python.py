@@ -9,6 +9,9 @@ Emits are expressed in the vocabulary the index's scoping reads (`index/scoping.
 a `ChainStep("to", rooms=...)`, `skip_sid=` a `ChainStep("except", ...)`; an emit to the handler's own
 `sid` (or Flask's `request.sid`) is a SERVER_SOCKET receiver without a chain, i.e. scope SOCKET.
 
+A server or client held on an instance (`self.sio = socketio.AsyncServer()` in a method, or
+`sio: socketio.AsyncServer` in the class body) is a receiver `self.sio` in that class's methods only.
+
 Event names resolve like the TS ones: module-level string constants and class attributes are `bindings`,
 every module-level name is an export, and imports of the app's own modules become `Import`s with a path
 specifier (`from .events import X` -> "./events.py"; see `_module_specifier`) that the workspace's module
@@ -233,6 +236,10 @@ class _Names:
     imports: list[Import] = field(default_factory=list)  # from modules of the app, with a path specifier
     functions: set[str] = field(default_factory=set)  # module-level functions (wrappers are called by name)
     module_sockets: set[str] = field(default_factory=set)  # servers/clients bound at module level
+    # Servers/clients held on instances: id of the ClassDef -> attribute -> what it holds (`self.sio = ...`
+    # in a method, `sio: socketio.AsyncServer` in the class body). Keyed by node so another class's
+    # `self.sio` stays unrelated.
+    held: dict[int, dict[str, _SocketName]] = field(default_factory=dict)
 
     def exported(self) -> tuple[tuple[str, str], ...]:
         """Every module-level name is importable in Python."""
@@ -268,6 +275,7 @@ class _NameCollector(cst.CSTVisitor):
         self.depth = 0  # function/class nesting: constants count at module level only
         self.scopes: list[str] = []  # enclosing class and function names, innermost last
         self.class_names: set[str] = set()
+        self.enclosing: list[cst.FunctionDef | cst.ClassDef] = []  # the nodes behind `scopes`
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -308,10 +316,12 @@ class _NameCollector(cst.CSTVisitor):
             self.names.functions.add(node.name.value)
         self.depth += 1
         self.scopes.append(node.name.value)
+        self.enclosing.append(node)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth -= 1
         self.scopes.pop()
+        self.enclosing.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         if self.depth == 0:
@@ -321,11 +331,13 @@ class _NameCollector(cst.CSTVisitor):
         self.depth += 1
         self.scopes.append(node.name.value)
         self.class_names.add(node.name.value)
+        self.enclosing.append(node)
         return True
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.depth -= 1
         self.scopes.pop()
+        self.enclosing.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -334,14 +346,47 @@ class _NameCollector(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind(node.target, node.value)
+        # `sio: socketio.AsyncServer` in a class body (or `self.sio: socketio.AsyncServer` in a method):
+        # the instance holds one, whatever assigns it.
+        made = self.names.qualified(node.annotation.annotation)
+        if made in _CONSTRUCTORS:
+            self._hold(node.target, _SocketName(_CONSTRUCTORS[made], made[0], made[1]))
+
+    def _hold(self, target: cst.BaseExpression, socket: _SocketName) -> bool:
+        """Record `self.<attr>` assigned in a method, or `<attr>` in a class body, as held by the class."""
+        owner = self._owner_class(target)
+        if owner is None:
+            return False
+        attr = target.attr.value if isinstance(target, cst.Attribute) else target.value  # type: ignore[union-attr]
+        self.names.held.setdefault(id(owner), {})[attr] = socket
+        return True
+
+    def _owner_class(self, target: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose instances `target` is an attribute of: a name in a class body, `self.x` in a
+        (possibly nested) function of a class."""
+        if isinstance(target, cst.Name):
+            last = self.enclosing[-1] if self.enclosing else None
+            return last if isinstance(last, cst.ClassDef) else None
+        if not _is_self_attribute(target):
+            return None
+        for position in range(len(self.enclosing) - 1, 0, -1):
+            if isinstance(self.enclosing[position - 1], cst.ClassDef) and isinstance(self.enclosing[position], cst.FunctionDef):
+                return self.enclosing[position - 1]  # type: ignore[return-value]
+        return None
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute):
+            made = self.names.qualified(value.func) if isinstance(value, cst.Call) else None
+            if made in _CONSTRUCTORS and self._hold(target, _SocketName(_CONSTRUCTORS[made], made[0], made[1])):
+                self.names.bound_calls[id(value)] = f"self.{target.attr.value}"
+            return
         if not isinstance(target, cst.Name):
             return
         if isinstance(value, cst.Call):
             made = self.names.qualified(value.func)
             if made in _CONSTRUCTORS:
                 self.names.sockets[target.value] = _SocketName(_CONSTRUCTORS[made], made[0], made[1])
+                self._hold(target, self.names.sockets[target.value])  # a class attribute: `self.sio` too
                 self.names.bound_calls[id(value)] = target.value
                 if self.depth == 0:
                     self.names.module_sockets.add(target.value)
@@ -370,6 +415,11 @@ class _NameCollector(cst.CSTVisitor):
 
     def _in_constructor(self) -> bool:
         return len(self.scopes) >= 2 and self.scopes[-1] == "__init__" and self.scopes[-2] in self.class_names
+
+
+def _is_self_attribute(node: cst.BaseExpression) -> bool:
+    """`self.<attr>`, exactly one attribute deep."""
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
 
 
 def _is_super_call(node: cst.BaseExpression) -> bool:
@@ -446,6 +496,7 @@ class _Class:
     name: str
     kind: SocketKind | None  # set for socket.io namespace classes
     depth: int  # functions enclosing the class: its methods are one deeper
+    held: dict[str, _SocketName] = field(default_factory=dict)  # servers/clients on `self.<attr>`
 
 
 class _SiteCollector(cst.CSTVisitor):
@@ -472,7 +523,7 @@ class _SiteCollector(cst.CSTVisitor):
         kind = None
         for base in node.bases:
             kind = kind or _NAMESPACE_BASES.get(self.names.qualified(base.value))  # type: ignore[arg-type]
-        self.classes.append(_Class(node.name.value, kind, len(self.functions)))
+        self.classes.append(_Class(node.name.value, kind, len(self.functions), self.names.held.get(id(node), {})))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.pop()
@@ -626,6 +677,9 @@ class _SiteCollector(cst.CSTVisitor):
     def _receiver(self, expr: cst.BaseExpression) -> Receiver | None:
         """The socket object a call is made on: a name bound to a server/client, `self` in a namespace class,
         or a conventionally named server imported from elsewhere in the app."""
+        if _is_self_attribute(expr):
+            held = self._held(expr.attr.value)  # type: ignore[attr-defined]
+            return Receiver(f"self.{expr.attr.value}", held.kind) if held is not None else None  # type: ignore[attr-defined]
         if not isinstance(expr, cst.Name):
             return None
         name = expr.value
@@ -649,11 +703,20 @@ class _SiteCollector(cst.CSTVisitor):
             return Receiver(name, None)
         return None
 
+    def _held(self, attr: str) -> _SocketName | None:
+        """The server/client the enclosing class holds on `self.<attr>`, inside one of its methods."""
+        if not self.classes or len(self.functions) <= self.classes[-1].depth:
+            return None
+        return self.classes[-1].held.get(attr)
+
     def _room_is_positional(self, receiver: Receiver) -> bool:
         """python-socketio's `emit(event, data, to)` and every `Namespace.emit(event, data, room)` take the room
         third; Flask-SocketIO's `SocketIO.emit(event, *args)` takes only payload positionally."""
         if receiver.root == "self":
             return True
+        if receiver.root.startswith("self."):
+            known = self._held(receiver.root.removeprefix("self."))
+            return known is None or known.library == PYTHON_SOCKETIO
         known = self.names.sockets.get(receiver.root)
         if known is not None:
             return known.library == PYTHON_SOCKETIO

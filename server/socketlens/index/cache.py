@@ -19,7 +19,7 @@ from socketlens.config import Config
 from socketlens.extract import EXTRACTION_FAILED, ExtractOptions
 from socketlens.model import Direction, FileFacts
 
-_SCHEMA = 9  # bump whenever what extraction produces changes: older caches are then ignored
+_SCHEMA = 10  # bump whenever what extraction produces changes: older caches are then ignored
 
 LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
