@@ -766,21 +766,21 @@ def create_server() -> SocketlensServer:
 
     # -- navigation ----------------------------------------------------------------------------------------------
 
-    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: SocketlensServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+    def locations_at(ls: SocketlensServer, params, find) -> list[lsp.Location] | None:
+        """The locations `find(index, target)` gives for the event under the cursor."""
         found = ls.target(params.text_document.uri, params.position)
         if found is None:
             return None
         state, target = found
-        return [ls.location(state, loc.file, loc.span) for loc in nav.definitions(state.index, target)]
+        return [ls.location(state, loc.file, loc.span) for loc in find(state.index, target)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: SocketlensServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+        return locations_at(ls, params, nav.definitions)
 
     @server.feature(lsp.TEXT_DOCUMENT_DECLARATION)
     def declaration(ls: SocketlensServer, params: lsp.DeclarationParams) -> list[lsp.Location] | None:
-        found = ls.target(params.text_document.uri, params.position)
-        if found is None:
-            return None
-        state, target = found
-        return [ls.location(state, loc.file, loc.span) for loc in nav.declarations(state.index, target)]
+        return locations_at(ls, params, nav.declarations)
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     async def references(ls: SocketlensServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
