@@ -3,6 +3,7 @@ on-demand loads, worker processes, and the cache (stat first, then content hash)
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -128,6 +129,41 @@ def test_worker_processes_give_the_same_index(tmp_path):
     parallel = catalog(build(root, use_cache=False, jobs=2), str(root))
     assert parallel == serial
     assert len(events_named(parallel, "gen:0")["emits"]) == 12
+
+
+def test_a_cache_written_by_worker_processes_serves_a_warm_start(tmp_path, monkeypatch):
+    # Workers hand their facts back pickled and the cache stores those bytes as they are.
+    files = dict(FILES)
+    for number in range(80):
+        files[f"src/gen/m{number}.ts"] = 'import { io } from "../io";\n' f'io.emit("gen:{number}");\n'
+    root = write_repo(tmp_path, files)
+    cold = catalog(build(root, jobs=2), str(root))
+    spy = Spy(monkeypatch)
+    warm = catalog(build(root, jobs=1), str(root))  # in-process: a re-extraction would be seen
+    assert warm == cold
+    assert spy.read == [] and spy.extracted == []
+
+
+def test_builds_pause_the_garbage_collector_and_restore_it(tmp_path, monkeypatch):
+    root = write_repo(tmp_path)
+    seen = []
+    real_extract = builder_module.extract_file
+
+    def extract(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_extract(*args, **kwargs)
+
+    monkeypatch.setattr(builder_module, "extract_file", extract)
+    assert gc.isenabled()
+    build(root, use_cache=False)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build(root, use_cache=False)
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()
 
 
 def events_named(data, name):

@@ -8,18 +8,18 @@ whose size and mtime did not change, and re-parses no file whose content hash di
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
+import pickle
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from socketlens.config import Config
 from socketlens.extract import ExtractOptions, content_hash, extract_file
 from socketlens.index.cache import CacheEntry, FactsCache, LearnedMaps
 from socketlens.index.event_index import EventIndex
+from socketlens.index.gc_pause import paused_gc
 from socketlens.model import FileFacts
 from socketlens.packages import Workspace
 from socketlens.workspace import (
@@ -54,8 +54,7 @@ def prefilter_tokens(config: Config, extra: Iterable[str] = ()) -> tuple[bytes, 
     return tuple(dict.fromkeys(words))
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):  # tuples: 10,000+ of them cross the pipe to the workers and back
     rel: str
     path: str
     language: str
@@ -63,14 +62,16 @@ class _Job:
     known_digest: str | None = None  # the cached content hash: the same bytes need no new parse
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     rel: str
     mtime_ns: int
     size: int
     digest: str | None  # None: unreadable now (deleted, binary, too big)
-    facts: FileFacts | None  # None: the prefilter kept it out, or `reused`
+    facts: FileFacts | None  # None: the prefilter kept it out, or `reused`, or still `pickled`
     reused: bool = False  # same content hash as the cache: keep the cached facts
+    # The facts as a worker process pickled them to send them back: kept, so the cache saves these bytes
+    # instead of pickling every file's facts a second time.
+    pickled: bytes | None = None
 
 
 def read_hook(path: Path, max_size: int) -> bytes | None:
@@ -97,7 +98,18 @@ def _process(job: _Job, tokens: tuple[bytes, ...], options: ExtractOptions, forc
 
 
 def _process_chunk(jobs: list[_Job], tokens: tuple[bytes, ...], options: ExtractOptions) -> list[_Outcome]:
-    return [_process(job, tokens, options, False) for job in jobs]
+    """In a worker process: the outcomes with their facts pickled (see `_Outcome.pickled`)."""
+    outcomes = []
+    for job in jobs:
+        outcome = _process(job, tokens, options, False)
+        if outcome.facts is not None:
+            outcome = outcome._replace(facts=None, pickled=pickle.dumps(outcome.facts, pickle.HIGHEST_PROTOCOL))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _unpickled(outcome: _Outcome) -> _Outcome:
+    return outcome if outcome.pickled is None else outcome._replace(facts=pickle.loads(outcome.pickled))
 
 
 def _run_jobs(
@@ -116,6 +128,9 @@ def _run_jobs(
             if progress is not None and (number % 50 == 0 or number == total):
                 progress(number, total)
         return outcomes
+    import concurrent.futures  # only here: a warm start never pays for these imports
+    import multiprocessing
+
     # fork is fastest, but forking a process that runs other threads (the language server) can deadlock.
     forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forkable else "spawn")
@@ -125,7 +140,7 @@ def _run_jobs(
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_process_chunk, c, tokens, options) for c in chunks]
         for future in concurrent.futures.as_completed(futures):
-            outcomes.extend(future.result())
+            outcomes.extend(_unpickled(outcome) for outcome in future.result())
             if progress is not None:
                 progress(len(outcomes), total)
     return outcomes
@@ -146,6 +161,10 @@ class IndexBuilder:
         self._learned: dict[str, LearnedMaps] = {}  # file -> the learned maps its facts were extracted with
 
     def build(self, progress: Progress | None = None, first: Iterable[str] = ()) -> EventIndex:
+        with paused_gc():  # hundreds of thousands of long-lived objects, no garbage cycles
+            return self._build(progress, first)
+
+    def _build(self, progress: Progress | None, first: Iterable[str]) -> EventIndex:
         self.files = {f.rel: f for f in discover_files(self.root, self.config)}
         self.workspace = Workspace(self.root, list(self.files))
         cached = self.cache.entries if self.cache is not None else {}
@@ -181,16 +200,17 @@ class IndexBuilder:
             self._learned[rel] = entry.learned
 
     def _record(self, outcomes: list[_Outcome], tokens: tuple[bytes, ...], cached: dict[str, CacheEntry]) -> None:
+        checked = frozenset(tokens)  # one set shared by every entry: pickled once, not once per file
         for outcome in outcomes:
             if outcome.digest is None:
                 self._entries.pop(outcome.rel, None)
                 continue
             if outcome.reused:  # touched but identical: the cached facts stand, with the new stat
                 old = cached[outcome.rel]
-                self._keep(outcome.rel, replace(old, mtime_ns=outcome.mtime_ns, size=outcome.size))
+                self._keep(outcome.rel, old._replace(mtime_ns=outcome.mtime_ns, size=outcome.size))
                 continue
             self._entries[outcome.rel] = CacheEntry(
-                outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, frozenset(tokens)
+                outcome.mtime_ns, outcome.size, outcome.digest, outcome.facts, checked, pickled=outcome.pickled
             )
 
     def _prefilter_again_for_forwarders(self, tokens: tuple[bytes, ...]) -> None:
@@ -207,7 +227,7 @@ class IndexBuilder:
             if entry.on_demand and entry.facts is not None and any(
                 (call.callee.path[-1] if call.callee.path else call.callee.name) in names for call in entry.facts.calls
             ):
-                self._entries[rel] = replace(entry, on_demand=False)
+                self._entries[rel] = entry._replace(on_demand=False)
         again = [
             self._job(self.files[rel])
             for rel, entry in sorted(self._entries.items())

@@ -11,21 +11,24 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from socketlens import __version__
 from socketlens.config import Config
 from socketlens.extract import EXTRACTION_FAILED, ExtractOptions
+from socketlens.index.gc_pause import paused_gc
 from socketlens.model import Direction, FileFacts
 
-_SCHEMA = 10  # bump whenever what extraction produces changes: older caches are then ignored
+_SCHEMA = 11  # bump whenever what extraction produces changes: older caches are then ignored
 
 LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
+    """One file's cache record. A tuple, not a dataclass: the cache holds one per file of the repository
+    (10,000+), and tuples pickle and unpickle several times faster."""
+
     mtime_ns: int
     size: int
     digest: str
@@ -33,6 +36,7 @@ class CacheEntry:
     tokens_checked: frozenset[bytes]  # the prefilter tokens a skipped file was searched for
     learned: LearnedMaps = ()  # the learned maps the facts were extracted with
     on_demand: bool = False  # skipped by the prefilter, extracted because a name resolved into it
+    pickled: bytes | None = None  # `facts` pickled, when a worker process already did it
 
 
 def cache_dir() -> Path:
@@ -58,16 +62,18 @@ class FactsCache:
 
     def _read(self) -> dict[str, CacheEntry]:
         try:
-            with open(self.path, "rb") as handle:
+            with open(self.path, "rb") as handle, paused_gc():
                 stamp, entries = pickle.load(handle)
+                if stamp != self.stamp or not isinstance(entries, dict):
+                    return {}
+                return {rel: _unpacked(entry) for rel, entry in entries.items()}
         except Exception:  # noqa: BLE001 - a missing or broken cache is an empty one
             return {}
-        return entries if stamp == self.stamp and isinstance(entries, dict) else {}
 
     def save(self, entries: dict[str, CacheEntry]) -> None:
         self.entries = entries
         # A file our extractor crashed on is retried next time (after an upgrade, say), not frozen empty.
-        entries = {rel: entry for rel, entry in entries.items() if not _extraction_failed(entry)}
+        entries = {rel: _packed(entry) for rel, entry in entries.items() if not _extraction_failed(entry)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")
@@ -76,6 +82,18 @@ class FactsCache:
             os.replace(tmp, self.path)  # atomic: a concurrent reader sees the old or the new cache
         except OSError:
             pass  # a read-only home must not break indexing
+
+
+def _packed(entry: CacheEntry) -> CacheEntry:
+    """On disk, facts are stored pickled on their own (each file's bytes as a worker produced them)."""
+    if entry.facts is None:
+        return entry
+    pickled = entry.pickled or pickle.dumps(entry.facts, protocol=pickle.HIGHEST_PROTOCOL)
+    return entry._replace(facts=None, pickled=pickled)
+
+
+def _unpacked(entry: CacheEntry) -> CacheEntry:
+    return entry if entry.pickled is None else entry._replace(facts=pickle.loads(entry.pickled))
 
 
 def _extraction_failed(entry: CacheEntry) -> bool:
