@@ -8,11 +8,12 @@ file is read, so each file is opened once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Sequence
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from .config import Config
 
@@ -80,8 +81,7 @@ def language_of(path: str) -> str | None:
     return SOURCE_EXTENSIONS.get(path[dot:].lower())
 
 
-@dataclass(frozen=True)
-class WorkspaceFile:
+class WorkspaceFile(NamedTuple):  # a tuple, not a frozen dataclass: a walk makes one per file, 10,000+
     abs_path: str
     rel: str  # relative to root, "/" separators
     language: str
@@ -149,33 +149,169 @@ def read_source(path: Path, max_size: int) -> bytes | None:
 # ---------------------------------------------------------------------------------------------------------
 # Ignore rules
 
+# pathspec names the group that marks a directory match; a combined regex must not repeat a group name.
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# How pathspec starts the regex of a pattern that may match at any depth (`*.log`, `node_modules/`)...
+_ANY_DEPTH = "^(?:.+/)?"
+# ... and ends it: a file or directory, or a directory only (once its named group is made plain; pathspec
+# 1.x, then 0.12).
+_FILE_OR_DIR_ENDS = ("(?:(?:/)|$)", "(?:(?:/).*)?$")
+_DIR_ENDS = ("(?:/)", "(?:/).*$")
+# Regex tokens that never match "/": `[^/]`, `[^/]*`, an escaped punctuation character, a plain character.
+_ONE_COMPONENT = re.compile(r"(?:\[\^/\]\*?|\\[^0-9A-Za-z/]|[^\\.^$*+?{}\[\]|()/])+")
+
+
+class _Patterns:
+    """One file's gitignore-style patterns (a .gitignore, `.git/info/exclude`, the include/exclude config).
+
+    Most paths match no pattern at all. Regexes joining the patterns answer that first, and pathspec's own,
+    slower, check (git's precedence of negations and directory matches) only runs on a hit:
+      any_match        every pattern, on a whole path;
+      component_match  the patterns of one path component at any depth (`*.log`, `node_modules/`), on a
+                       directory's path: where none matches, such a pattern can only match a file by its name;
+      name_match       those of them that can match a file, on a file's name;
+      other_match      the other patterns (anchored, several components), on a whole path.
+    A None any_match means the patterns could not be joined: every path goes to pathspec. The other three are
+    None when they would hold no pattern.
+    """
+
+    __slots__ = ("spec", "any_match", "component_match", "name_match", "other_match")
+
+    def __init__(self, spec: pathspec.PathSpec) -> None:
+        self.spec = spec
+        self.any_match = self.component_match = self.name_match = self.other_match = None
+        sources = _pattern_sources(spec)
+        if sources is None:
+            return
+        one_component, any_depth, anchored = sources
+        file_components = [source for source in one_component if source.endswith(_FILE_OR_DIR_ENDS)]
+        try:
+            self.component_match = _join(one_component, [])
+            self.name_match = _join_at_name(file_components)
+            self.other_match = _join(any_depth, anchored)
+            self.any_match = _join(one_component + any_depth, anchored) or re.compile("(?!)").match
+        except (re.error, RecursionError, OverflowError):  # never seen; pathspec alone is still right
+            self.any_match = self.component_match = self.name_match = self.other_match = None
+
+    def decide(self, path: str) -> bool | None:
+        """True = ignored, False = re-included by a negation, None = no pattern matched."""
+        any_match = self.any_match
+        if any_match is not None and any_match(path) is None:
+            return None
+        return _check(self.spec, path)
+
+    def may_match_file(self, local: str, name_start: int) -> bool:
+        """For a file whose directory `component_match` does not match: False when no pattern matches."""
+        name_match, other_match = self.name_match, self.other_match
+        return (name_match is not None and name_match(local, name_start) is not None) or (
+            other_match is not None and other_match(local) is not None
+        )
+
+
+def _pattern_sources(spec: pathspec.PathSpec) -> tuple[list[str], list[str], list[str]] | None:
+    """The regex sources of the patterns, anchored at the start (so `match` agrees with pathspec's `search`):
+    (one component at any depth, other at any depth: both without _ANY_DEPTH; anchored: without `^`).
+    None when a pattern is of a kind that cannot be joined safely."""
+    from pathspec.pattern import RegexPattern
+
+    one_component: list[str] = []
+    any_depth: list[str] = []
+    anchored: list[str] = []
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue
+        if not isinstance(pattern, RegexPattern) or type(pattern).match_file is not RegexPattern.match_file:
+            return None  # a pattern class that matches some other way
+        regex = pattern.regex
+        if regex is None:
+            continue  # never matches
+        source = regex.pattern
+        if not isinstance(source, str) or not source.startswith("^") or regex.flags & ~re.UNICODE:
+            return None  # global flags could not be joined
+        source = _NAMED_GROUP.sub("(?:", source)
+        if not source.startswith(_ANY_DEPTH):
+            anchored.append(source[1:])
+            continue
+        rest = source[len(_ANY_DEPTH) :]
+        ends = [end for end in _FILE_OR_DIR_ENDS + _DIR_ENDS if rest.endswith(end)]
+        if ends and _ONE_COMPONENT.fullmatch(rest[: -len(ends[0])]):
+            one_component.append(rest)
+        else:
+            any_depth.append(rest)
+    return one_component, any_depth, anchored
+
+
+def _join(any_depth: list[str], anchored: list[str]) -> Callable[..., object] | None:
+    """One `match` for several patterns. The any-depth ones share a single scan of the directory prefix,
+    instead of one scan each."""
+    alternatives = [f"(?:{source})" for source in anchored]
+    if any_depth:
+        alternatives.append("(?:.+/)?(?:" + "|".join(f"(?:{source})" for source in any_depth) + ")")
+    return re.compile("^(?:" + "|".join(alternatives) + ")").match if alternatives else None
+
+
+def _join_at_name(one_component: list[str]) -> Callable[..., object] | None:
+    """One `match(path, name_start)` for patterns of one component, at the start of a file's name."""
+    return re.compile("|".join(f"(?:{source})" for source in one_component)).match if one_component else None
+
 
 class _IgnoreRules:
-    """The gitignore files in force for one directory: (base dir, spec) from the root down."""
+    """The gitignore files in force for one directory: (path prefix of their directory, patterns),
+    the deepest first."""
 
-    __slots__ = ("layers",)
+    __slots__ = ("deepest_first",)
 
-    def __init__(self, layers: tuple[tuple[str, pathspec.PathSpec], ...] = ()) -> None:
-        self.layers = layers
+    def __init__(self, deepest_first: tuple[tuple[str, _Patterns], ...] = ()) -> None:
+        self.deepest_first = deepest_first
 
-    def extended(self, base: str, spec: pathspec.PathSpec | None) -> "_IgnoreRules":
-        if spec is None:
+    def extended(self, base: str, patterns: _Patterns | None) -> "_IgnoreRules":
+        if patterns is None:
             return self
-        return _IgnoreRules(self.layers + ((base, spec),))
+        return _IgnoreRules(((base + "/" if base else "", patterns),) + self.deepest_first)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         """Git semantics: the deepest file with a matching pattern decides, its last match wins."""
-        for base, spec in reversed(self.layers):
-            if base:
-                if not rel.startswith(base + "/"):
+        for prefix, patterns in self.deepest_first:
+            if prefix:
+                if not rel.startswith(prefix):
                     continue
-                local = rel[len(base) + 1 :]
+                local = rel[len(prefix) :]
             else:
                 local = rel
-            decision = _check(spec, local + "/" if is_dir else local)
+            decision = patterns.decide(local + "/" if is_dir else local)
             if decision is not None:
                 return decision
         return False
+
+    def for_files_in(self, rel_prefix: str) -> tuple[tuple[str, _Patterns, bool], ...]:
+        """For `_file_ignored`: the layers that may match a file of the directory at `rel_prefix` ("" or
+        ending in "/"), each with the directory's path from the layer's base and whether every file must go
+        to pathspec. What depends on the directory alone is worked out here, once, not once per file."""
+        layers = []
+        for prefix, patterns in self.deepest_first:
+            if not rel_prefix.startswith(prefix):
+                continue
+            local_dir = rel_prefix[len(prefix) :]
+            component_match = patterns.component_match
+            if patterns.any_match is None:
+                layers.append((local_dir, patterns, True))
+            elif local_dir and component_match is not None and component_match(local_dir) is not None:
+                layers.append((local_dir, patterns, True))  # e.g. a re-included directory: files go to pathspec
+            elif patterns.name_match is not None or patterns.other_match is not None:
+                layers.append((local_dir, patterns, False))
+        return tuple(layers)
+
+
+def _file_ignored(layers: tuple[tuple[str, _Patterns, bool], ...], name: str) -> bool:
+    """`_IgnoreRules.ignored` for a file called `name`, given `for_files_in` of its directory."""
+    for local_dir, patterns, check_every_file in layers:
+        local = local_dir + name
+        if not check_every_file and not patterns.may_match_file(local, len(local_dir)):
+            continue
+        decision = _check(patterns.spec, local)
+        if decision is not None:
+            return decision
+    return False
 
 
 def _check(spec: pathspec.PathSpec, path: str) -> bool | None:
@@ -190,12 +326,14 @@ def _check(spec: pathspec.PathSpec, path: str) -> bool | None:
     return result
 
 
-def _compile(lines: Sequence[str]) -> pathspec.PathSpec | None:
+def _compile(lines: Sequence[str]) -> _Patterns | None:
     cleaned = [line.rstrip("\r") for line in lines]
     if not any(line.strip() and not line.lstrip().startswith("#") for line in cleaned):
         return None
+    import pathspec  # here, not at module level: a repository without ignore files never pays its import
+
     try:
-        return pathspec.GitIgnoreSpec.from_lines(cleaned)
+        return _Patterns(pathspec.GitIgnoreSpec.from_lines(cleaned))
     except Exception:  # a malformed pattern must not stop indexing
         kept = []
         for line in cleaned:
@@ -204,10 +342,10 @@ def _compile(lines: Sequence[str]) -> pathspec.PathSpec | None:
             except Exception:
                 continue
             kept.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(kept) if kept else None
+        return _Patterns(pathspec.GitIgnoreSpec.from_lines(kept)) if kept else None
 
 
-def _read_ignore_file(path: str) -> pathspec.PathSpec | None:
+def _read_ignore_file(path: str) -> _Patterns | None:
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", errors="replace")
@@ -244,64 +382,75 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
     base_rules = _IgnoreRules().extended("", _read_ignore_file(os.path.join(root_str, ".git", "info", "exclude")))
 
     found: dict[str, WorkspaceFile] = {}
-    seen_file_reals: set[str] = set()
-    visited_dirs: set[str] = set()
+    walked_dirs: dict[str, str] = {}  # real path -> rel of each directory walked
+    linked_file_reals: set[str] = set()  # real paths of the files accepted through a symlink
     # Pending symlinks, resolved after the real tree: (abs path, rel, rules of the directory holding it).
     pending_links: list[tuple[str, str, _IgnoreRules]] = []
 
-    def accept_file(abs_path: str, rel: str, size: int, mtime_ns: int = 0) -> bool:
-        language = language_of(rel)
-        if language is None or size > max_size:
-            return False
-        if rel.lower().endswith(_MINIFIED_SUFFIXES):
-            return False
-        if exclude is not None and _check(exclude, rel):
-            return False
-        if include is not None and not _check(include, rel):
-            return False
-        found[rel] = WorkspaceFile(abs_path=abs_path, rel=rel, language=language, size=size, mtime_ns=mtime_ns)
-        return True
+    def file_language(name: str, rel: str) -> str | None:
+        """The language of a file the configuration lets in, judged from its path alone; None to skip it."""
+        dot = name.rfind(".")  # language_of, for a name (no directory part)
+        language = SOURCE_EXTENSIONS.get(name[dot:].lower()) if dot >= 0 else None
+        if language is None:
+            return None
+        if language == "javascript" and name.lower().endswith(_MINIFIED_SUFFIXES):
+            return None
+        if exclude is not None and exclude.decide(rel):
+            return None
+        if include is not None and not include.decide(rel):
+            return None
+        return language
+
+    def dir_excluded(name: str, rel: str, rules: _IgnoreRules) -> bool:
+        if name in SKIP_DIRS or rules.ignored(rel, is_dir=True):
+            return True
+        return exclude is not None and bool(exclude.decide(rel + "/"))
+
+    def already_found(real: str) -> bool:
+        """Whether the file at this real path was accepted already. Looked up rather than recorded per file,
+        as only file symlinks ask: a walked directory's files are in `found` under the rel it was walked as."""
+        if real in linked_file_reals:
+            return True
+        parent, name = os.path.split(real)
+        parent_rel = walked_dirs.get(parent)
+        return parent_rel is not None and (f"{parent_rel}/{name}" if parent_rel else name) in found
 
     def walk(dir_abs: str, dir_rel: str, dir_real: str, rules: _IgnoreRules) -> None:
         """Depth-first over non-symlink directories; symlinks are queued."""
         stack = [(dir_abs, dir_rel, dir_real, rules)]
         while stack:
             cur_abs, cur_rel, cur_real, cur_rules = stack.pop()
-            if cur_real in visited_dirs:
+            if cur_real in walked_dirs:
                 continue
-            visited_dirs.add(cur_real)
+            walked_dirs[cur_real] = cur_rel
             try:
                 with os.scandir(cur_abs) as it:
                     entries = list(it)
             except OSError:
                 continue
-            names = {entry.name for entry in entries}
-            if ".gitignore" in names:
+            if any(entry.name == ".gitignore" for entry in entries):
                 cur_rules = cur_rules.extended(cur_rel, _read_ignore_file(os.path.join(cur_abs, ".gitignore")))
+            rel_prefix = cur_rel + "/" if cur_rel else ""
+            file_rules = cur_rules.for_files_in(rel_prefix)
             for entry in entries:
                 name = entry.name
-                rel = f"{cur_rel}/{name}" if cur_rel else name
+                rel = rel_prefix + name
                 try:
-                    if entry.is_symlink():
+                    if entry.is_file(follow_symlinks=False):
+                        language = file_language(name, rel)
+                        if language is None or (file_rules and _file_ignored(file_rules, name)):
+                            continue
+                        stat = entry.stat(follow_symlinks=False)
+                        if stat.st_size <= max_size:
+                            found[rel] = WorkspaceFile(entry.path, rel, language, stat.st_size, stat.st_mtime_ns)
+                    elif entry.is_dir(follow_symlinks=False):
+                        if not dir_excluded(name, rel, cur_rules):
+                            stack.append((entry.path, rel, os.path.join(cur_real, name), cur_rules))
+                    elif entry.is_symlink():
                         if not cur_rules.ignored(rel, is_dir=False) or not cur_rules.ignored(rel, is_dir=True):
                             pending_links.append((entry.path, rel, cur_rules))
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        if name in SKIP_DIRS or cur_rules.ignored(rel, is_dir=True):
-                            continue
-                        if exclude is not None and _check(exclude, rel + "/"):
-                            continue
-                        stack.append((entry.path, rel, os.path.join(cur_real, name), cur_rules))
-                        continue
-                    if not entry.is_file(follow_symlinks=False) or language_of(name) is None:
-                        continue
-                    if cur_rules.ignored(rel, is_dir=False):
-                        continue
-                    stat = entry.stat(follow_symlinks=False)
                 except OSError:  # vanished or unreadable meanwhile
                     continue
-                if accept_file(entry.path, rel, stat.st_size, stat.st_mtime_ns):
-                    seen_file_reals.add(os.path.join(cur_real, name))
 
     walk(root_str, "", root_real, base_rules)
 
@@ -322,17 +471,15 @@ def discover_files(root: Path, config: Config) -> Iterator[WorkspaceFile]:
             continue
         name = rel.rsplit("/", 1)[-1]
         if os.path.isdir(target_real):
-            if name in SKIP_DIRS or rules.ignored(rel, is_dir=True):
-                continue
-            if exclude is not None and _check(exclude, rel + "/"):
-                continue
-            if target_real in visited_dirs:
+            if dir_excluded(name, rel, rules) or target_real in walked_dirs:
                 continue
             walk(link_abs, rel, target_real, rules)
         else:
-            if target_real in seen_file_reals or rules.ignored(rel, is_dir=False):
+            if already_found(target_real) or rules.ignored(rel, is_dir=False):
                 continue
-            if accept_file(link_abs, rel, st.st_size, st.st_mtime_ns):
-                seen_file_reals.add(target_real)
+            language = file_language(name, rel)
+            if language is not None and st.st_size <= max_size:
+                found[rel] = WorkspaceFile(link_abs, rel, language, st.st_size, st.st_mtime_ns)
+                linked_file_reals.add(target_real)
 
     return iter([found[rel] for rel in sorted(found)])
