@@ -437,3 +437,21 @@ def test_a_local_function_named_io_is_not_the_client_global():
     facts = extract_file("src/a.js", source.encode(), "javascript", ExtractOptions())
     assert facts.connections == ()
     assert all(e.receiver.kind != SocketKind.CLIENT_SOCKET for e in facts.emits)
+
+
+def test_the_whole_tree_walk_gives_what_the_query_walk_gives(monkeypatch):
+    # The query finds the visited nodes in C; trees whose byte ranges cannot order them (error recovery)
+    # fall back on a Python walk of the whole tree. Both must see every fixture file the same way.
+    from pathlib import Path
+
+    from socketlens.extract import typescript
+
+    fixtures = Path(__file__).parent / "fixtures"
+    files = [p for p in sorted(fixtures.rglob("*")) if p.suffix in (".ts", ".tsx", ".js") and "node_modules" not in p.parts]
+    assert len(files) > 20
+    language = {".ts": "typescript", ".tsx": "tsx", ".js": "javascript"}
+    by_query = [extract_file(str(p), p.read_bytes(), language[p.suffix], ExtractOptions()) for p in files]
+    monkeypatch.setattr(typescript, "_visited_in_order", lambda root, grammar: None)
+    by_tree = [extract_file(str(p), p.read_bytes(), language[p.suffix], ExtractOptions()) for p in files]
+    assert by_tree == by_query
+    assert sum(len(facts.emits) + len(facts.listeners) for facts in by_query) >= 20

@@ -61,6 +61,10 @@ ORM_MANY = frozenset({"findMany", "findAll", "find", "findBy", "createManyAndRet
 ORM_ROOTS = frozenset({"db", "prisma", "knex", "models", "orm", "repo", "repository", "em", "entityManager"})
 
 
+_OBSERVED_METHODS = ON_METHODS | OFF_METHODS | EMIT_METHODS | UNSCOPED_OPERATIONS | {"join"}
+_UNKNOWN = object()  # not in the walk's table of enclosing functions
+
+
 def find_patterns(root: Node, lines: LineIndex, extractor: "_Extractor") -> list[Finding]:
     return _Patterns(root, lines, extractor).run()
 
@@ -95,25 +99,26 @@ class _Patterns:
         self.x = extractor
         self.function_name = _function_name
         self.findings: list[Finding] = []
-        self.calls: list[Node] = []
-        self.types: list[Node] = []
-        self.declarators: list[Node] = []
-        self.functions: list[Node] = []
-        # Names declared anywhere in the file that hold something we know (file-wide: shadowing is rare).
-        self.local_kinds: dict[str, SocketKind] = {}
+        walked = extractor.walked  # the extractor's walk already met every node; its lists are ours
+        self.calls = walked.calls  # (call, callee, arguments, method)
+        self.types: list[Node] = walked.types
+        self.declarators: list[Node] = walked.declarators
+        self.functions: list[Node] = walked.functions
+        self.enclosing_function: dict[int, Node | None] = walked.enclosing_function
+        self.declared_values: list[tuple[Node, str, Node]] = walked.declared_values
+        self.values_by_name: dict[str, list[Node]] = {}  # name -> the values declared to it, in order
+        # Names declared anywhere in the file that hold something we know (file-wide: shadowing is rare);
+        # each worked out when first asked (`_local_kind`): most names never are.
+        self.local_kinds: dict[str, SocketKind | None] = {}
         self.records: dict[tuple[int, str], str] = {}  # (function id or 0, name) -> "one" | "many"
 
     # -- driver -------------------------------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
-        # The extractor's walk already met every node; its lists are ours.
-        walked = self.x.walked
-        self.calls, self.types = walked.calls, walked.types
-        self.declarators, self.functions = walked.declarators, walked.functions
-        self._collect_declarators()
+        self._collect_records()
         self._module_layout()
-        for node in self.calls:
-            self._call(node)
+        for call in self.calls:
+            self._call(*call)
         for node in self.types:
             self._type_shape(node)
         for function in self.functions:
@@ -127,31 +132,38 @@ class _Patterns:
 
     # -- names --------------------------------------------------------------------------------------------
 
-    def _collect_declarators(self) -> None:
-        for node in self.declarators:
-            name_node = node.child_by_field_name("name")
-            value = unwrap(node.child_by_field_name("value"))
-            if name_node is None or name_node.type != "identifier" or value is None:
-                continue
-            name = text(name_node)
-            kind = self.x._kind_of_expression(value)
-            if kind is not None:
-                self.local_kinds.setdefault(name, kind[0])
-            elif value.type == "new_expression":
-                self.local_kinds.setdefault(name, SocketKind.NOT_SOCKET)
-            record = self._record_value(value, self._function_of(node))
+    def _collect_records(self) -> None:
+        for node, name, value in self.declared_values:
+            self.values_by_name.setdefault(name, []).append(value)
+            function = self._function_of(node)
+            record = self._record_value(value, function)
             if record is not None:
-                self.records[(self._function_id(node), name)] = record
+                self.records[(function.id if function is not None else 0, name)] = record
+
+    def _local_kind(self, name: str) -> SocketKind | None:
+        """What the file's first declaration of `name` that tells anything says it holds."""
+        if name not in self.local_kinds:
+            kind = None
+            for value in self.values_by_name.get(name, ()):
+                known = self.x._kind_of_expression(value)
+                if known is not None:
+                    kind = known[0]
+                    break
+                if value.type == "new_expression":
+                    kind = SocketKind.NOT_SOCKET
+                    break
+            self.local_kinds[name] = kind
+        return self.local_kinds[name]
 
     def _function_of(self, node: Node) -> Node | None:
+        """The nearest function around `node` (not `node` itself); known from the walk for its nodes."""
+        known = self.enclosing_function.get(node.id, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         parent = node.parent
         while parent is not None and parent.type not in FUNCTION_TYPES:
             parent = parent.parent
         return parent
-
-    def _function_id(self, node: Node) -> int:
-        function = self._function_of(node)
-        return function.id if function is not None else 0
 
     def _receiver(self, obj: Node | None) -> tuple[str, str] | None:
         """(root text, kind or "") when `obj` may be a socket.io object; None when it is known not to be."""
@@ -166,7 +178,7 @@ class _Patterns:
                 break
             head = inner
         if head is not None and head.type == "identifier":
-            known = self.local_kinds.get(text(head))
+            known = self._local_kind(text(head))
             if known == SocketKind.NOT_SOCKET and text(head) not in self.x.imports:
                 return None
         received = self.x._receiver(obj)
@@ -175,7 +187,7 @@ class _Patterns:
         receiver, _ = received
         kind = receiver.kind
         if kind is None and "." not in receiver.root:
-            kind = self.local_kinds.get(receiver.root)
+            kind = self._local_kind(receiver.root)
         if kind == SocketKind.NOT_SOCKET:
             return None
         return receiver.root, kind.value if kind is not None else ""
@@ -194,17 +206,11 @@ class _Patterns:
 
     # -- calls --------------------------------------------------------------------------------------------
 
-    def _call(self, node: Node) -> None:
-        callee = unwrap(node.child_by_field_name("function"))
-        args_node = node.child_by_field_name("arguments")
-        if callee is None or args_node is None or args_node.type != "arguments":
-            return
-        args = [a for a in args_node.named_children if a.type != "comment"]
+    def _call(self, node: Node, callee: Node, args: list[Node], method: str | None) -> None:
         if len(args) >= 2:
-            self._payload_args(args[1:])
-        if callee.type != "member_expression":
+            self._payload_args(node, args[1:])
+        if method is None or method not in _OBSERVED_METHODS:  # not a member call, or none we observe
             return
-        method = text(callee.child_by_field_name("property"))
         obj = callee.child_by_field_name("object")
         if method in ON_METHODS and args:
             self._listener(node, obj, method, args)
@@ -434,7 +440,7 @@ class _Patterns:
             if method == "socketsJoin" and args:
                 self._join(obj, args[0])
             return
-        kind = receiver.kind or self.local_kinds.get(receiver.root)
+        kind = receiver.kind or self._local_kind(receiver.root)
         if kind in (SocketKind.NOT_SOCKET, SocketKind.CLIENT_SOCKET, SocketKind.SERVER_SOCKET):
             return
         self._add("unscoped-operation", call, root=receiver.root, kind=kind.value if kind else "", method=method)
@@ -462,19 +468,20 @@ class _Patterns:
 
     # -- payloads -----------------------------------------------------------------------------------------
 
-    def _payload_args(self, args: list[Node]) -> None:
+    def _payload_args(self, call: Node, args: list[Node]) -> None:
+        # Arguments sit in the call's function; without a record in the file none can hold one.
+        function = self._function_of(call) if self.records else None
         for arg in args:
             value = unwrap(arg)
             if value.type == "object":
-                self._payload_object(value)
-            else:
-                record = self._record_value(value, self._function_of(value), allow_call=False)
+                self._payload_object(value, function)
+            elif self.records:
+                record = self._record_value(value, function, allow_call=False)
                 if record is not None:
                     self._add("payload-record", value, record=record, text=text(value))
 
-    def _payload_object(self, node: Node) -> None:
+    def _payload_object(self, node: Node, function: Node | None) -> None:
         keys: list[tuple[str, str]] = []
-        function = self._function_of(node)
         for prop in node.named_children:
             if prop.type == "pair":
                 key = prop.child_by_field_name("key")

@@ -9,13 +9,19 @@ an imported call forwards to) is kept symbolic (`Ref`, `Receiver(kind=None)`, `C
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
+import tree_sitter
+
 from socketlens.extract import patterns
+from socketlens.extract.syntax import language as grammar_language
 from socketlens.extract.syntax import (
     FUNCTION_TYPES,
+    WRAPPER_TYPES,
     LineIndex,
     Node,
+    field_ids,
     jsdoc_before,
     member_path,
     parameter_names,
@@ -164,15 +170,33 @@ _SOCKET_MAP_WORDS = ("server", "client", "socket", "emit", "listen")
 
 _LEAVE_FUNCTION = object()  # pushed under a function's children: pop its scope when reached
 
+# Every node kind the walk acts on: one set test lets the other nodes (nine in ten) straight through.
+_VISITED_KINDS = FUNCTION_TYPES | {
+    "call_expression",
+    "new_expression",
+    "variable_declarator",
+    "interface_declaration",
+    "type_alias_declaration",
+    "class_body",
+}
+# The argument kinds `_name_value` can read something from; any other argument is `Opaque`.
+_NAMEABLE_KINDS = frozenset({"string", "template_string", "identifier", "member_expression", "subscript_expression"})
+
 
 @dataclass
 class WalkedNodes:
     """Nodes of one file by kind, in source order, as the extractor's walk met them."""
 
+    # Well-formed calls as `(call, callee, arguments, method)`: the callee unwrapped, the arguments
+    # without comments, the method name when the callee is a member expression (else None).
     calls: list = field(default_factory=list)
     types: list = field(default_factory=list)
     declarators: list = field(default_factory=list)
+    # `(declarator, name, unwrapped value)` of the declarators that give a value to one name.
+    declared_values: list = field(default_factory=list)
     functions: list = field(default_factory=list)
+    # Node id of each call, declarator and function above -> the function it is in (None at module level).
+    enclosing_function: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -200,6 +224,7 @@ class _Extractor(ModuleLevel, NestGateways):
         self.content_hash = content_hash
         self.options = options
         self.lines = LineIndex(data)
+        self.fields = field_ids(language)
         self.imports: dict[str, Import] = {}
         self.import_list: list[Import] = []
         self.reexports: list[ReExport] = []
@@ -238,6 +263,11 @@ class _Extractor(ModuleLevel, NestGateways):
         top = _Scope(node=None, name=None, params=[])
         self.scopes.append(top)
         self._collect_module_level(root)
+        # Only a type imported from socket.io makes an annotation name a socket (`_kind_from_annotation`).
+        self.socket_types_imported = any(
+            imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES for imp in self.imports.values()
+        )
+        self.uses_express = any(imp.specifier == "express" for imp in self.import_list)
         self._walk(root)
         self._learned_local_maps()
         try:
@@ -274,37 +304,68 @@ class _Extractor(ModuleLevel, NestGateways):
         )
 
     def _walk(self, root: Node) -> None:
+        """Visit, in source order, every node of a kind the extractor acts on, within its function's scope.
+
+        Tree-sitter's query engine finds those nodes far faster than a Python loop over the whole tree can;
+        their byte ranges give the order and the function scopes (a node is in a function when it starts
+        before the function ends)."""
+        nodes = _visited_in_order(root, self.language)
+        if nodes is None:
+            self._walk_tree(root)
+            return
+        scopes = self.scopes
+        function_ends: list[int] = []  # end byte of the function of each scope above the module's
+        for node in nodes:
+            start = node.start_byte
+            while function_ends and start >= function_ends[-1]:
+                function_ends.pop()
+                scopes.pop()
+            if self._visit(node, node.type):
+                function_ends.append(node.end_byte)
+        del scopes[1:]
+
+    def _walk_tree(self, root: Node) -> None:
+        """`_walk` by a walk over the whole tree: for the trees that byte ranges cannot order."""
         # Explicit stack: minified or machine-written code nests deeper than Python's recursion limit.
-        # The node lists the rule observations need are collected on the way, sparing them a second walk.
-        walked = self.walked
         stack: list = [root]
+        pop, extend = stack.pop, stack.extend
         while stack:
-            node = stack.pop()
+            node = pop()
             if node is _LEAVE_FUNCTION:
                 self.scopes.pop()
                 continue
             kind = node.type
-            if kind in FUNCTION_TYPES:
-                self._enter_function(node)
+            if kind in _VISITED_KINDS and self._visit(node, kind):
                 stack.append(_LEAVE_FUNCTION)
-                walked.functions.append(node)
-            elif kind == "call_expression":
-                self._visit_call(node)
-                walked.calls.append(node)
-            elif kind == "new_expression":
-                self._visit_new(node)
-            elif kind == "variable_declarator":
-                self._visit_declarator(node)
-                walked.declarators.append(node)
-            elif kind in ("interface_declaration", "type_alias_declaration"):
-                self._visit_type_declaration(node)
-                walked.types.append(node)
-            elif kind == "class_body":
-                self._collect_class_fields(node)
             children = node.named_children
             if children:
                 children.reverse()
-                stack.extend(children)
+                extend(children)
+
+    def _visit(self, node: Node, kind: str) -> bool:
+        """Act on one node of `_VISITED_KINDS`; True when it opened a function's scope. The node lists
+        the rule observations need are collected on the way, sparing them a walk of their own."""
+        walked = self.walked
+        if kind in FUNCTION_TYPES:
+            walked.enclosing_function[node.id] = self.scopes[-1].node
+            self._enter_function(node)
+            walked.functions.append(node)
+            return True
+        if kind == "call_expression":
+            walked.enclosing_function[node.id] = self.scopes[-1].node
+            self._visit_call(node)
+        elif kind == "new_expression":
+            self._visit_new(node)
+        elif kind == "variable_declarator":
+            walked.enclosing_function[node.id] = self.scopes[-1].node
+            self._visit_declarator(node)
+            walked.declarators.append(node)
+        elif kind == "class_body":
+            self._collect_class_fields(node)
+        else:  # an interface or a type alias
+            self._visit_type_declaration(node)
+            walked.types.append(node)
+        return False
 
     # -- event maps ---------------------------------------------------------------------------------------
 
@@ -388,12 +449,13 @@ class _Extractor(ModuleLevel, NestGateways):
         for binding in self.preset.pop(node.id, {}).values():
             scope.sockets[binding.name] = binding
         # Typed parameters: `(io: Server, socket: Socket)`.
-        for index, name in enumerate(scope.params):
-            if name is None:
-                continue
-            kind = self._kind_from_annotation(parameter_type(node, index))
-            if kind is not None:
-                scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
+        if self.socket_types_imported:
+            for index, name in enumerate(scope.params):
+                if name is None:
+                    continue
+                kind = self._kind_from_annotation(parameter_type(node, index))
+                if kind is not None:
+                    scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
         if node.type == "method_definition":
             self._gateway_parameters(node, scope)
         self.scopes.append(scope)
@@ -413,28 +475,28 @@ class _Extractor(ModuleLevel, NestGateways):
         return None
 
     def _visit_declarator(self, node: Node) -> None:
-        name_node = node.child_by_field_name("name")
+        name_node = node.child_by_field_id(self.fields.name)
         if name_node is None or name_node.type != "identifier":
             return
         name = text(name_node)
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(self.fields.value)
+        if value is not None:
+            self.walked.declared_values.append((node, name, unwrap(value)))
         scope = self.scopes[-1]
-        annotation = node.child_by_field_name("type")
         kind = None
         namespace = None
-        if annotation is not None and annotation.named_children:
-            kind = self._kind_from_annotation(annotation.named_children[0])
-            self._learn_roles_from_annotation(annotation.named_children[0])
+        if self.socket_types_imported:  # else no annotation can name a socket or a map's role
+            annotation = node.child_by_field_name("type")
+            if annotation is not None and annotation.named_children:
+                kind = self._kind_from_annotation(annotation.named_children[0])
+                self._learn_roles_from_annotation(annotation.named_children[0])
         if value is not None:
             value_kind = self._kind_of_expression(value)
             if value_kind is not None:
                 kind, namespace = value_kind
             if scope.node is not None:
                 literal = string_value(value)
-                is_const = node.parent is not None and any(
-                    not c.is_named and c.type == "const" for c in node.parent.children
-                )
-                if literal is not None and is_const:
+                if literal is not None and _is_const_declarator(node):
                     scope.strings[name] = Lit(literal, self.lines.span(unwrap(value)))
                 else:
                     prefix = static_prefix(value)
@@ -590,39 +652,46 @@ class _Extractor(ModuleLevel, NestGateways):
         )
 
     def _visit_call(self, node: Node) -> None:
-        callee = node.child_by_field_name("function")
-        args_node = node.child_by_field_name("arguments")
+        fields = self.fields
+        callee = node.child_by_field_id(fields.function)
+        args_node = node.child_by_field_id(fields.arguments)
         if callee is None or args_node is None or args_node.type != "arguments":
             return
         args = [a for a in args_node.named_children if a.type != "comment"]
         callee = unwrap(callee)
-        if node.parent is not None and node.parent.type == "decorator":
-            if text(callee) == "SubscribeMessage" and args:
+        callee_type = callee.type
+        method = text(callee.child_by_field_id(fields.property)) if callee_type == "member_expression" else None
+        self.walked.calls.append((node, callee, args, method))
+        # The text is read only when it has the length of "SubscribeMessage"; the parent (costly) last.
+        if args and callee.end_byte - callee.start_byte == 16 and text(callee) == "SubscribeMessage":
+            if node.parent is not None and node.parent.type == "decorator":
                 self._subscribe_message(node, args[0])
                 return
-        if callee.type == "member_expression":
-            method = text(callee.child_by_field_name("property"))
-            obj = callee.child_by_field_name("object")
+        if method is not None:
             if method in EMIT_METHODS and args:
-                self._emit(node, obj, method, args)
+                self._emit(node, callee.child_by_field_id(fields.object), method, args)
                 return
             if method in LISTEN_METHODS and args:
-                self._listen(node, obj, LISTEN_METHODS[method], args)
+                self._listen(node, callee.child_by_field_id(fields.object), LISTEN_METHODS[method], args)
                 return
-            if method in ROUTE_METHODS and len(args) >= 2 and self._maybe_route(node, obj, method, args):
+            if (
+                method in ROUTE_METHODS
+                and len(args) >= 2
+                and self._maybe_route(node, callee.child_by_field_id(fields.object), method, args)
+            ):
                 return
-        if callee.type == "identifier":
+        elif callee_type == "identifier":
             name = text(callee)
             origin = self._module_of(name)
             is_client = origin is not None and origin[0] in CLIENT_MODULES and origin[1] in ("io", "default", "connect")
-            if is_client or self._is_global_io(callee):
+            if is_client or (name == "io" and self._is_global_io(callee)):
                 options = next((a for a in args if unwrap(a).type == "object"), None)
                 self._add_connection(node, (SocketKind.CLIENT_SOCKET, "io"), options)
                 return
             if name in self.options.hooks and args:
                 self._hook_call(node, name, args)
                 return
-        if callee.type == "call_expression":
+        elif callee_type == "call_expression":
             spec = require_specifier(callee)
             if spec is not None and spec[0] in CLIENT_MODULES:
                 options = next((a for a in args if unwrap(a).type == "object"), None)
@@ -947,12 +1016,15 @@ class _Extractor(ModuleLevel, NestGateways):
             self.listeners.append(listener)
 
     def _maybe_forwarded_call(self, call: Node, callee: Node, args: list[Node]) -> None:
+        # Cheap tests first: most calls have no argument an event name could be read from.
+        if not args or len(args) > 8 or not any(_may_name(a) for a in args):
+            return
         path = member_path(callee)
         if path is None or path[0] in ("console", "require", "JSON", "Object", "Math", "Promise"):
             return
         # Member calls may reach a method of a socket service: `this.sockets.emitToOrg(...)`,
         # `socketService.notify(...)`, `this.emitToOrg(...)` inside the class itself.
-        if len(path) > _MAX_MEMBER_CALL or path == ("this",) or not args or len(args) > 8:
+        if len(path) > _MAX_MEMBER_CALL or path == ("this",):
             return
         values = tuple(self._name_value(a) for a in args)
         if not any(isinstance(v, (Lit, Ref, Param)) for v in values):
@@ -974,8 +1046,7 @@ class _Extractor(ModuleLevel, NestGateways):
             return False
         handler = unwrap(args[-1])
         is_function = handler.type in FUNCTION_TYPES
-        uses_express = any(imp.specifier == "express" for imp in self.import_list)
-        if not is_function and not (uses_express and handler.type == "identifier"):
+        if not is_function and not (self.uses_express and handler.type == "identifier"):
             return False
         receiver = member_path(obj)
         if receiver is None or len(receiver) > 2:
@@ -991,6 +1062,40 @@ class _Extractor(ModuleLevel, NestGateways):
         if is_function:
             self.route_of_function[handler.id] = route
         return True
+
+
+@lru_cache(maxsize=None)
+def _visited_query(grammar: str) -> tree_sitter.Query:
+    """Captures every node of `_VISITED_KINDS` (the kinds this grammar has)."""
+    lang = grammar_language(grammar)
+    kinds = sorted(kind for kind in _VISITED_KINDS if lang.id_for_node_kind(kind, True) is not None)
+    return tree_sitter.Query(lang, "[" + " ".join(f"({kind})" for kind in kinds) + "] @node")
+
+
+def _visited_in_order(root: Node, grammar: str) -> list[Node] | None:
+    """The nodes of `_VISITED_KINDS` under `root` in preorder, or None when their byte ranges cannot tell
+    it: a zero-width node or two nodes of one range (only error recovery makes either)."""
+    cursor = tree_sitter.QueryCursor(_visited_query(grammar))
+    nodes = cursor.captures(root).get("node", [])
+    if cursor.did_exceed_match_limit:
+        return None
+    # Nodes nest or are disjoint: by start, the outer first, is preorder.
+    keys = [(node.start_byte, -node.end_byte) for node in nodes]
+    if len(set(keys)) < len(keys) or any(start == -negative_end for start, negative_end in keys):
+        return None
+    order = sorted(range(len(nodes)), key=keys.__getitem__)
+    return [nodes[index] for index in order]
+
+
+def _may_name(arg: Node) -> bool:
+    """Whether `_name_value` may read more than `Opaque` from an argument."""
+    kind = arg.type
+    return kind in _NAMEABLE_KINDS or (kind in WRAPPER_TYPES and unwrap(arg).type in _NAMEABLE_KINDS)
+
+
+def _is_const_declarator(declarator: Node) -> bool:
+    declaration = declarator.parent
+    return declaration is not None and any(not c.is_named and c.type == "const" for c in declaration.children)
 
 
 def _function_name(node: Node) -> str | None:
