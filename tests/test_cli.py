@@ -200,3 +200,26 @@ def test_real_subprocess_run(tmp_path):
     )
     assert missing.returncode == 2
     assert missing.stderr.startswith("socketlens: error:") and missing.stderr.count("\n") == 1
+
+
+def test_a_warm_start_loads_no_parser(tmp_path):
+    # Served from the cache, `events` needs neither tree-sitter nor libcst nor worker processes: their
+    # imports are a good part of a warm start's time.
+    import os
+
+    env = {**os.environ, "SOCKETLENS_CACHE_DIR": str(tmp_path / "cache")}
+    script = (
+        "import sys; from socketlens.cli import main; code = main(sys.argv[1:]);"
+        "heavy = [m for m in ('tree_sitter', 'libcst', 'multiprocessing', 'concurrent.futures') if m in sys.modules];"
+        "print(code, ','.join(heavy) or '-', file=sys.stderr)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, "events", MONOREPO, "--json"], capture_output=True, text=True, env=env, timeout=120
+        )
+        for _ in range(2)
+    ]
+    cold, warm = (run.stderr.strip() for run in runs)
+    assert cold.startswith("0 ") and "tree_sitter" in cold  # the first run parses
+    assert warm == "0 -"
+    assert runs[0].stdout == runs[1].stdout

@@ -11,7 +11,7 @@ from socketlens.analysis.catalog import catalog
 from socketlens.analysis.rules import RuleContext, run_rules
 from socketlens.config import Config
 from socketlens.extract import extract_file
-from socketlens.extract.typescript import ExtractOptions
+from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.index.builder import IndexBuilder
 from socketlens.model import ChainStep, Lit, ListenerKind, Ref, SocketKind
 

@@ -274,7 +274,7 @@ def test_unchanged_warm_start_does_not_rewrite_the_cache(tmp_path, monkeypatch):
 
 
 def test_a_file_the_extractor_crashed_on_is_not_cached(tmp_path, monkeypatch):
-    import socketlens.extract as extract_module
+    import socketlens.extract.typescript as extract_module
 
     root = write_repo(tmp_path)
     real = extract_module.extract_typescript

@@ -20,8 +20,8 @@ from typing import Callable, Iterable, Iterator
 
 from socketlens.config import Config
 from socketlens.extract import syntax
-from socketlens.extract.typescript import EMIT_METHODS as extractor_emit_methods
-from socketlens.extract.typescript import RESERVED_EVENTS, ROOM_STEPS
+from socketlens.extract.vocabulary import EMIT_METHODS as extractor_emit_methods
+from socketlens.extract.vocabulary import RESERVED_EVENTS, ROOM_STEPS
 from socketlens.index.event_index import (
     DeclarationSite,
     DynamicSite,

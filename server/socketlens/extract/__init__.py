@@ -1,16 +1,20 @@
-"""Per-file extraction: bytes of one source file in, `FileFacts` out. Pure: no I/O, no global state."""
+"""Per-file extraction: bytes of one source file in, `FileFacts` out. Pure: no I/O, no global state.
+
+The extractors (and their parsers: tree-sitter, libcst) are imported on first use: a warm start, served
+from the cache, never loads them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-from socketlens.extract.sfc import SFC_LANGUAGES, extract_sfc
-from socketlens.extract.typescript import ExtractOptions, extract_typescript
+from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.model import FileFacts, ParseProblem, empty_facts
 
 EXTRACTION_FAILED = "extraction failed"  # a bug of ours, not of the file: never cached
 
 TS_LANGUAGES = frozenset({"typescript", "tsx", "javascript"})
+SFC_LANGUAGES = frozenset({"vue", "svelte"})  # single-file components: their <script> blocks are extracted
 
 
 def content_hash(data: bytes) -> str:
@@ -24,8 +28,12 @@ def extract_file(
     digest = digest or content_hash(data)
     try:
         if language in TS_LANGUAGES:
+            from socketlens.extract.typescript import extract_typescript
+
             return extract_typescript(rel, data, _grammar_for(rel, language), digest, options)
-        if language in SFC_LANGUAGES:  # .vue / .svelte: their <script> blocks
+        if language in SFC_LANGUAGES:
+            from socketlens.extract.sfc import extract_sfc
+
             return extract_sfc(rel, data, language, digest, options)
         if language == "python":
             from socketlens.extract.python import extract_python

@@ -18,10 +18,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from socketlens.extract.typescript import ExtractOptions, extract_typescript
+from socketlens.extract import SFC_LANGUAGES
+from socketlens.extract.typescript import extract_typescript
+from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.model import FileFacts, Span, empty_facts
 
-SFC_LANGUAGES = frozenset({"vue", "svelte"})
 
 # `lang="..."` / `type="..."` values → tree-sitter grammar. Anything else (json, x-template...) is skipped.
 _GRAMMAR_OF_LANG = {
@@ -313,4 +314,4 @@ def _grammar_of(attributes: tuple[tuple[str, str], ...]) -> str | None:
     return _GRAMMAR_OF_TYPE.get(values.get("type", "").strip().lower())
 
 
-__all__ = ["SFC_LANGUAGES", "ScriptBlock", "blanked", "extract_sfc", "merge_facts", "script_block_at", "script_blocks", "shift_spans"]
+__all__ = ["ScriptBlock", "blanked", "extract_sfc", "merge_facts", "script_block_at", "script_blocks", "shift_spans"]

@@ -61,111 +61,29 @@ from socketlens.model import (
     SocketBinding,
     SocketKind,
 )
-
-SERVER_MODULES = frozenset({"socket.io"})
-CLIENT_MODULES = frozenset({"socket.io-client"})
-# Modules whose objects have `.on`/`.emit` but are not socket.io.
-NON_SOCKET_MODULES = frozenset(
-    {
-        "events",
-        "node:events",
-        "eventemitter3",
-        "mitt",
-        "ws",
-        "vue",
-        "jquery",
-        "stream",
-        "node:stream",
-        "child_process",
-        "node:child_process",
-        "electron",
-        "pusher",
-        "pusher-js",
-        "ably",
-        "@supabase/supabase-js",
-    }
+from socketlens.extract.vocabulary import (
+    CHAIN_CALLS,
+    CHAIN_PROPS,
+    CLIENT_MODULES,
+    EMIT_METHODS,
+    LISTEN_METHODS,
+    NON_SOCKET_GLOBALS,
+    NON_SOCKET_MODULES,
+    RESERVED_EVENTS,
+    ROOM_STEPS,
+    ROUTE_METHODS,
+    SERVER_MODULES,
+    ExtractOptions,
+    chain_namespace,
+    looks_like_socket_name,
 )
-NON_SOCKET_GLOBALS = frozenset({"window", "document", "process", "$", "jQuery", "emitter", "bus", "events"})
-
-# Lifecycle events socket.io emits itself: never user events. The Manager's other events (`ping`, `packet`,
-# `close`, `open`) are only excluded on the Manager (`socket.io.on(...)`, not indexed at all): on a socket
-# they are ordinary user events. The reconnect events were emitted on the socket too before socket.io v3.
-RESERVED_EVENTS = frozenset(
-    {
-        "connect",
-        "connection",
-        "disconnect",
-        "disconnecting",
-        "connect_error",
-        "error",
-        "new_namespace",
-        "newListener",
-        "removeListener",
-        "reconnect",
-        "reconnect_attempt",
-        "reconnect_error",
-        "reconnect_failed",
-    }
-)
-
-EMIT_METHODS = frozenset({"emit", "emitWithAck", "serverSideEmit", "serverSideEmitWithAck"})
-LISTEN_METHODS = {"on": ListenerKind.ON, "once": ListenerKind.ONCE, "addListener": ListenerKind.ON}
-CHAIN_CALLS = frozenset({"to", "in", "except", "of", "compress", "timeout", "binary", "retries"})
-CHAIN_PROPS = frozenset({"broadcast", "volatile", "local", "sockets"})
-ROOM_STEPS = frozenset({"to", "in", "except"})
-ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
-
-# Names that hold a socket.io object by convention; used only when nothing better is known.
-_SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})
 
 
 def _default_namespace(kind: SocketKind) -> str | None:
     return "/" if kind == SocketKind.SERVER else None
 
 
-def looks_like_socket_name(root: str) -> bool:
-    # `this._io`, `this.#socket`: a private field keeps its conventional name behind the prefix.
-    last = root.rsplit(".", 1)[-1].removesuffix("()").lower().lstrip("_#")
-    return "socket" in last or last in _SOCKETY_NAMES or last in ("getio", "useio")
-
-
-@dataclass
-class ExtractOptions:
-    """What the extractor needs from the configuration."""
-
-    server_to_client_maps: tuple[str, ...] = ("ServerToClientEvents",)
-    client_to_server_maps: tuple[str, ...] = ("ClientToServerEvents",)
-    inter_server_maps: tuple[str, ...] = ("InterServerEvents",)
-    hooks: tuple[str, ...] = ("useSocketEvent",)
-    # Maps of this file whose role a generic elsewhere names (`new Server<Up, Down>()` in another file):
-    # map name -> direction. The index learns them and the builder re-extracts the declaring file.
-    learned_maps: tuple[tuple[str, Direction], ...] = ()
-
-    def direction_of(self, map_name: str) -> Direction | None:
-        for name, direction in self.learned_maps:
-            if name == map_name:
-                return direction
-        if map_name in self.server_to_client_maps:
-            return Direction.SERVER_TO_CLIENT
-        if map_name in self.client_to_server_maps:
-            return Direction.CLIENT_TO_SERVER
-        if map_name in self.inter_server_maps:
-            return Direction.INTER_SERVER
-        return None
-
-    def is_map_name(self, name: str) -> bool:
-        """A configured or learned map, or one named like a socket event map (`ServerEvents`,
-        `SocketEventMap`): a bare `...Events` suffix is too common in UI code (`CalendarEvents`)."""
-        if self.direction_of(name) is not None:
-            return True
-        if not name.endswith(("Events", "EventMap")):
-            return False
-        lowered = name.lower()
-        return any(word in lowered for word in _SOCKET_MAP_WORDS)
-
-
 _MAX_MEMBER_CALL = 4  # `this.services.sockets.notify(...)`; longer chains are not service calls
-_SOCKET_MAP_WORDS = ("server", "client", "socket", "emit", "listen")
 
 
 _LEAVE_FUNCTION = object()  # pushed under a function's children: pop its scope when reached
@@ -1153,14 +1071,6 @@ def _client_namespace(first_arg: Node | None) -> str | None:
     if sep:
         _, slash, path = rest.partition("/")
         return "/" + path.rstrip("/") if slash and path.strip("/") else "/"
-    return None
-
-
-def chain_namespace(chain: Sequence[ChainStep]) -> str | None:
-    """The namespace an `of(...)` step of a receiver chain names, when its argument is a known string."""
-    for step in chain:
-        if step.name == "of":
-            return step.value
     return None
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from socketlens.config import Config
-from socketlens.extract.typescript import RESERVED_EVENTS, looks_like_socket_name
+from socketlens.extract.vocabulary import RESERVED_EVENTS, looks_like_socket_name
 from socketlens.index.resolve import Resolution
 from socketlens.index.scoping import classify, namespace_of, targeted_rooms
 from socketlens.model import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from socketlens.config import RoomPattern
-from socketlens.extract.typescript import chain_namespace
+from socketlens.extract.vocabulary import chain_namespace
 from socketlens.model import ChainStep, RoomArg, Scope, SocketKind
 
 _SCOPE_OF_PATTERN = {"user": Scope.USER, "org": Scope.ORG}

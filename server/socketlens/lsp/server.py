@@ -40,7 +40,8 @@ from socketlens import __version__
 from socketlens.analysis import navigate as nav
 from socketlens.analysis.rules import Diagnostic, Rule, RuleContext, Severity, all_rules, run_rules
 from socketlens.config import Config, load_config
-from socketlens.extract.sfc import SFC_LANGUAGES, blanked, script_block_at
+from socketlens.extract import SFC_LANGUAGES
+from socketlens.extract.sfc import blanked, script_block_at
 from socketlens.index.builder import IndexBuilder
 from socketlens.lsp import scaffold_feature
 from socketlens.lsp.positions import UTF16, TextLines

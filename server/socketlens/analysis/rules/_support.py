@@ -10,7 +10,7 @@ from typing import Iterator
 
 from socketlens.analysis.rules import RuleContext, TextEdit
 from socketlens.extract.syntax import LineIndex
-from socketlens.extract.typescript import looks_like_socket_name
+from socketlens.extract.vocabulary import looks_like_socket_name
 from socketlens.index.event_index import EmitSite, EventIndex
 from socketlens.index.resolve import Resolution
 from socketlens.model import Finding, Ref, SocketKind, Span

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from socketlens.extract.typescript import RESERVED_EVENTS
+from socketlens.extract.vocabulary import RESERVED_EVENTS
 
 _SEPARATORS = (":", ".", "/")
 
