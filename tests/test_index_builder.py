@@ -307,3 +307,15 @@ def test_an_edit_that_touches_no_wrapper_keeps_the_index_wide_wrapper_tables(tmp
     wrapper = edited + "export function shout(event: string) { io.emit(event); }\n"
     index.update(extract_file("src/io.ts", wrapper.encode(), "typescript", options))
     assert "shout" in index.forwarder_names()
+
+
+def test_the_findings_table_follows_updates_and_removals(tmp_path):
+    root = write_repo(tmp_path, {**FILES, "src/types.ts": "export interface Lead { id: string; socket: string }\n"})
+    builder = IndexBuilder(root, Config(), use_cache=False, jobs=1)
+    index = builder.build()
+    assert [rel for rel, _ in index.findings("type-shape")] == ["src/types.ts"]
+    edited = b"export interface Lead { id: string; socket: string }\nexport interface Deal { id: string }\n"
+    index.update(builder.extract_source("src/types.ts", edited))
+    assert [f.message for _, f in index.findings("type-shape")] == ["Lead", "Deal"]
+    index.remove("src/types.ts")
+    assert index.findings("type-shape") == []

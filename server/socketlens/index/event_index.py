@@ -20,6 +20,7 @@ from socketlens.model import (
     Direction,
     Emit,
     FileFacts,
+    Finding,
     Forwarder,
     Listener,
     ListenerKind,
@@ -150,6 +151,7 @@ class EventIndex:
         self._methods: dict[tuple[str, str], tuple[tuple[str, Forwarder], ...]] = {}
         self._events: dict[str, EventEntry] | None = None
         self._sites_by_file: dict[str, list] | None = None  # derived from `events`, rebuilt with it
+        self._findings_by_code: dict[str, list[tuple[str, Finding]]] | None = None  # from `facts`
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
     # -- updates ----------------------------------------------------------------------------------------
@@ -183,6 +185,7 @@ class EventIndex:
             del self._resolved[path]
         self._events = None
         self._sites_by_file = None
+        self._findings_by_code = None
         if self._namespace_users is not None:
             project = self.workspace.project_of(rel)
             users = self._namespace_users.setdefault(project, set())
@@ -262,6 +265,17 @@ class EventIndex:
                     by_file.setdefault(site.file, []).append(site)
             self._sites_by_file = by_file
         return self._sites_by_file.get(rel, [])
+
+    def findings(self, code: str) -> list[tuple[str, Finding]]:
+        """(file, finding) of every rule observation with this code, by file then position. One table for
+        all codes: each rule asks for its own, and a scan of every file per rule added up per keystroke."""
+        if self._findings_by_code is None:
+            by_code: dict[str, list[tuple[str, Finding]]] = {}
+            for rel, facts in sorted(self.facts.items()):
+                for finding in facts.findings:
+                    by_code.setdefault(finding.code, []).append((rel, finding))
+            self._findings_by_code = by_code
+        return self._findings_by_code.get(code, [])
 
     def all_emits(self) -> Iterator[EmitSite]:
         for entry in self.events.values():

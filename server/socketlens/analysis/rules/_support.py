@@ -25,10 +25,7 @@ def resolution(index: EventIndex) -> Resolution:
 
 
 def findings(index: EventIndex, code: str) -> Iterator[tuple[str, Finding]]:
-    for rel, facts in sorted(index.facts.items()):
-        for finding in facts.findings:
-            if finding.code == code:
-                yield rel, finding
+    yield from index.findings(code)
 
 
 def data(finding: Finding) -> dict[str, str]:
