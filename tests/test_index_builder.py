@@ -319,3 +319,27 @@ def test_the_findings_table_follows_updates_and_removals(tmp_path):
     assert [f.message for _, f in index.findings("type-shape")] == ["Lead", "Deal"]
     index.remove("src/types.ts")
     assert index.findings("type-shape") == []
+
+
+def test_a_build_beside_other_threads_forks_its_workers_from_the_fork_server(tmp_path):
+    # The language server builds in a thread, where forking could deadlock: the workers fork from the
+    # fork server (started early by `serve`) and must give what in-process extraction gives.
+    import threading
+
+    files = dict(FILES)
+    for number in range(80):
+        files[f"src/gen/m{number}.ts"] = 'import { io } from "../io";\n' f'io.emit("gen:{number % 5}");\n'
+    root = write_repo(tmp_path, files)
+    serial = catalog(build(root, use_cache=False, jobs=1), str(root))
+    builder_module.start_worker_server()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert builder_module._worker_context().get_start_method() == "forkserver"
+        threaded = catalog(build(root, use_cache=False, jobs=2), str(root))
+    finally:
+        stop.set()
+        other.join()
+    assert threaded == serial
+    assert builder_module._worker_context().get_start_method() == "fork"

@@ -195,6 +195,9 @@ def _run_rules(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from socketlens.index.builder import start_worker_server
+
+    start_worker_server()  # in parallel with the server's imports, which take about a second
     try:
         from socketlens.lsp.server import run_server
     except ImportError as error:

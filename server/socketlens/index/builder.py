@@ -129,11 +129,8 @@ def _run_jobs(
                 progress(number, total)
         return outcomes
     import concurrent.futures  # only here: a warm start never pays for these imports
-    import multiprocessing
 
-    # fork is fastest, but forking a process that runs other threads (the language server) can deadlock.
-    forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if forkable else "spawn")
+    context = _worker_context()
     chunk = max(16, min(256, total // (workers * 8) or 16))
     chunks = [jobs[i : i + chunk] for i in range(0, total, chunk)]
     outcomes = []
@@ -144,6 +141,42 @@ def _run_jobs(
             if progress is not None:
                 progress(len(outcomes), total)
     return outcomes
+
+
+# What a worker imports to extract: the fork server imports it once, its workers start with it.
+_WORKER_MODULES = ["socketlens.index.builder", "socketlens.extract.typescript"]
+
+
+def _worker_context():
+    """fork is fastest, but forking a process that runs other threads (the language server) can deadlock:
+    there, workers fork from multiprocessing's fork server (see `start_worker_server`), or are spawned
+    (a new Python that imports the extractors) where the platform has none."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        multiprocessing.set_forkserver_preload(_WORKER_MODULES)
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def start_worker_server() -> None:
+    """Start the fork server now, in the background, for a process that will build from several threads:
+    the language server calls this before its own (long) imports, so that the first index build's workers
+    do not each start Python and import the extractors."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.set_forkserver_preload(_WORKER_MODULES)
+    try:
+        forkserver.ensure_running()
+    except OSError:  # no fork server: builds start their workers another way
+        pass
 
 
 class IndexBuilder:
