@@ -18,7 +18,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from socketlens.extract import SFC_LANGUAGES
 from socketlens.extract.typescript import extract_typescript
 from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.model import FileFacts, Span, empty_facts
