@@ -343,3 +343,21 @@ def test_a_build_beside_other_threads_forks_its_workers_from_the_fork_server(tmp
         other.join()
     assert threaded == serial
     assert builder_module._worker_context().get_start_method() == "fork"
+
+
+def test_a_build_whose_worker_processes_fail_extracts_in_process(tmp_path, monkeypatch, caplog):
+    # A sandbox without fork/spawn, a process limit, a fork server that could not start: slower, never empty.
+    import concurrent.futures
+
+    class NoProcesses:
+        def __init__(self, *args, **kwargs):
+            raise OSError("process creation refused")
+
+    files = dict(FILES)
+    for number in range(80):
+        files[f"src/gen/m{number}.ts"] = 'import { io } from "../io";\n' f'io.emit("gen:{number % 5}");\n'
+    root = write_repo(tmp_path, files)
+    serial = catalog(build(root, use_cache=False, jobs=1), str(root))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    assert catalog(build(root, use_cache=False, jobs=2), str(root)) == serial
+    assert "worker processes failed (OSError: process creation refused)" in caplog.text

@@ -8,6 +8,7 @@ whose size and mtime did not change, and re-parses no file whose content hash di
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import threading
@@ -31,6 +32,7 @@ from socketlens.workspace import (
 )
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 # Substrings of every file that can hold a socket.io site or an event map.
 BASE_TOKENS = (b"emit", b"socket", b".on(", b".once(", b"Events", b"EventMap", b"sio.", b"@sio")
@@ -119,22 +121,30 @@ def _run_jobs(
     progress: Progress | None,
     workers: int | None,
 ) -> list[_Outcome]:
-    total = len(jobs)
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or total < _PARALLEL_THRESHOLD:
-        outcomes = []
-        for number, job in enumerate(jobs, 1):
-            outcomes.append(_process(job, tokens, options, False))
-            if progress is not None and (number % 50 == 0 or number == total):
-                progress(number, total)
-        return outcomes
+    if workers > 1 and len(jobs) >= _PARALLEL_THRESHOLD:
+        try:
+            return _run_in_workers(jobs, tokens, options, progress, workers)
+        except (OSError, RuntimeError) as error:  # no processes here (sandbox, limits), a broken pool...
+            log.warning("worker processes failed (%s: %s); extracting in this process", type(error).__name__, error)
+    outcomes = []
+    for number, job in enumerate(jobs, 1):
+        outcomes.append(_process(job, tokens, options, False))
+        if progress is not None and (number % 50 == 0 or number == len(jobs)):
+            progress(number, len(jobs))
+    return outcomes
+
+
+def _run_in_workers(
+    jobs: list[_Job], tokens: tuple[bytes, ...], options: ExtractOptions, progress: Progress | None, workers: int
+) -> list[_Outcome]:
     import concurrent.futures  # only here: a warm start never pays for these imports
 
-    context = _worker_context()
+    total = len(jobs)
     chunk = max(16, min(256, total // (workers * 8) or 16))
     chunks = [jobs[i : i + chunk] for i in range(0, total, chunk)]
     outcomes = []
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=_worker_context()) as pool:
         futures = [pool.submit(_process_chunk, c, tokens, options) for c in chunks]
         for future in concurrent.futures.as_completed(futures):
             outcomes.extend(_unpickled(outcome) for outcome in future.result())
