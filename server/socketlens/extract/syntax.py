@@ -58,9 +58,9 @@ class LineIndex:
 
     def __init__(self, data: bytes):
         self.data = data
-        # A line starts where the ones before it (and their newlines) end; summed without a Python loop.
-        line_lengths = map(len, data.split(b"\n"))
-        self.line_starts = list(accumulate(map((1).__add__, line_lengths), initial=0))[:-1]
+        # A line starts where the ones before it, newlines included, end: a running sum of their lengths.
+        lengths = (len(line) + 1 for line in data.split(b"\n"))
+        self.line_starts = list(accumulate(lengths, initial=0))[:-1]
 
     def column(self, line: int, byte_col: int) -> int:
         start = self.line_starts[line]
