@@ -81,6 +81,11 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8", "replace")
 
 
+def is_const_declaration(declaration: Node | None) -> bool:
+    """`const x = ...` (a lexical declaration with the `const` keyword), not `let` or `var`."""
+    return declaration is not None and any(not c.is_named and c.type == "const" for c in declaration.children)
+
+
 def squash(value: str) -> str:
     """Collapse every run of whitespace to one space (payload types spread over lines read as one)."""
     return " ".join(value.split())

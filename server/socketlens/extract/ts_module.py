@@ -7,7 +7,15 @@ A mixin of the TS/JS extractor (`typescript._Extractor`): it fills `imports`, `i
 
 from __future__ import annotations
 
-from socketlens.extract.syntax import FUNCTION_TYPES, Node, member_path, string_value, text, unwrap
+from socketlens.extract.syntax import (
+    FUNCTION_TYPES,
+    Node,
+    is_const_declaration,
+    member_path,
+    string_value,
+    text,
+    unwrap,
+)
 from socketlens.model import BindingValue, Import, Lit, ObjectValue, Opaque, ReExport, Ref
 
 
@@ -111,7 +119,7 @@ class ModuleLevel:
                 self.exports.append((exported, local))
 
     def _module_declaration(self, node: Node, exported: bool) -> None:
-        is_const = any(not c.is_named and c.type == "const" for c in node.children)
+        is_const = is_const_declaration(node)
         for declarator in node.named_children:
             if declarator.type != "variable_declarator":
                 continue

@@ -21,6 +21,7 @@ from socketlens.extract.syntax import (
     LineIndex,
     Node,
     field_ids,
+    is_const_declaration,
     jsdoc_before,
     member_path,
     parameter_names,
@@ -413,7 +414,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 kind, namespace = value_kind
             if scope.node is not None:
                 literal = string_value(value)
-                if literal is not None and _is_const_declarator(node):
+                if literal is not None and is_const_declaration(node.parent):
                     scope.strings[name] = Lit(literal, self.lines.span(unwrap(value)))
                 else:
                     prefix = static_prefix(value)
@@ -1008,11 +1009,6 @@ def _may_name(arg: Node) -> bool:
     """Whether `_name_value` may read more than `Opaque` from an argument."""
     kind = arg.type
     return kind in _NAMEABLE_KINDS or (kind in WRAPPER_TYPES and unwrap(arg).type in _NAMEABLE_KINDS)
-
-
-def _is_const_declarator(declarator: Node) -> bool:
-    declaration = declarator.parent
-    return declaration is not None and any(not c.is_named and c.type == "const" for c in declaration.children)
 
 
 def _function_name(node: Node) -> str | None:
