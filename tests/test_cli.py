@@ -213,11 +213,16 @@ def test_a_warm_start_loads_no_parser(tmp_path):
         "heavy = [m for m in ('tree_sitter', 'libcst', 'multiprocessing', 'concurrent.futures') if m in sys.modules];"
         "print(code, ','.join(heavy) or '-', file=sys.stderr)"
     )
+    # The two invocations differ (`--quiet`), so the second is not a replay of the first (test_replay.py).
     runs = [
         subprocess.run(
-            [sys.executable, "-c", script, "events", MONOREPO, "--json"], capture_output=True, text=True, env=env, timeout=120
+            [sys.executable, "-c", script, "events", MONOREPO, "--json", *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
         )
-        for _ in range(2)
+        for extra in ([], ["--quiet"])
     ]
     cold, warm = (run.stderr.strip() for run in runs)
     assert cold.startswith("0 ") and "tree_sitter" in cold  # the first run parses

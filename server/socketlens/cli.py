@@ -2,19 +2,22 @@
 
 Thin: parses arguments, builds the index, hands it to an analysis and prints. Errors are one line on
 stderr and exit code 2, never a traceback.
+
+Imports are deferred to the functions that need them: an unchanged repository's `events` or `check` is
+replayed (see replay.py) before argparse, the configuration or the index are imported.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from socketlens import __version__
-from socketlens.config import Config, load_config
+
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -24,13 +27,9 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return args.run(args)
+        return _main(argv)
     except CliError as error:
         print(f"socketlens: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -44,7 +43,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _main(argv: list[str]) -> int:
+    from socketlens.replay import replayed
+
+    code = replayed(argv)
+    if code is not None:
+        return code
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    args.argv = argv
+    return args.run(args)
+
+
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="socketlens", description="The socket.io events of a whole monorepo: catalog, checks, language server."
     )
@@ -89,6 +105,8 @@ def _common(sub: argparse.ArgumentParser) -> None:
 
 
 def resolve_root(path: str) -> Path:
+    from pathlib import Path
+
     root = Path(path)
     if not root.exists():
         raise CliError(f"{path}: no such directory")
@@ -101,14 +119,16 @@ def resolve_root(path: str) -> Path:
 
 def load_index(args: argparse.Namespace):
     """Config + index for a command's PATH, with a progress bar on a terminal."""
+    from socketlens.config import load_config
     from socketlens.index.builder import build_index
+    from socketlens.replay import unrecorded
 
     root = resolve_root(args.path)
     config, problems = load_config(root)
     if not args.quiet:
         for problem in problems:
             print(f"socketlens: config: {problem}", file=sys.stderr)
-    progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
+    progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar(unrecorded(sys.stderr))
     index = build_index(root, config, use_cache=not args.no_cache, progress=progress)
     if progress is not None:
         progress.finish()
@@ -116,7 +136,8 @@ def load_index(args: argparse.Namespace):
 
 
 class _ProgressBar:
-    def __init__(self) -> None:
+    def __init__(self, stream) -> None:
+        self.stream = stream
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
@@ -124,17 +145,36 @@ class _ProgressBar:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-        sys.stderr.flush()
+        self.stream.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        self.stream.flush()
         self.shown = True
 
     def finish(self) -> None:
         if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
+def _replayable(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command whose output depends only on the files it reads: the run is recorded for replay."""
+
+    def run_recorded(args: argparse.Namespace) -> int:
+        if args.no_cache or getattr(args, "fix", False):
+            return run(args)
+        from socketlens.replay import Recording
+
+        with Recording(args.argv) as recording:
+            code = run(args)
+        recording.save(code)
+        return code
+
+    return run_recorded
+
+
+@_replayable
 def _run_events(args: argparse.Namespace) -> int:
+    import json
+
     from socketlens.analysis.catalog import catalog
     from socketlens.output import events_table
 
@@ -148,7 +188,10 @@ def _run_events(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_replayable
 def _run_check(args: argparse.Namespace) -> int:
+    import json
+
     from socketlens.analysis.rules import RuleContext, Severity, run_rules
     from socketlens.output import diagnostics_json, diagnostics_sarif, diagnostics_text
 
@@ -211,6 +254,3 @@ def _run_serve(args: argparse.Namespace) -> int:
         run_server()
     return EXIT_OK
 
-
-def config_for(root: Path) -> Config:
-    return load_config(root)[0]

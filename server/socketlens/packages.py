@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
+from socketlens.replay import note_probe
+
 # TypeScript's probing order for an extensionless specifier.
 PROBE_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".d.ts", ".js", ".jsx", ".mjs", ".cjs")
 _SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".vue", ".svelte")
@@ -207,6 +209,11 @@ def workspace_globs_match(globs: Iterable[str], rel_dir: str) -> bool:
 # Helpers over root-relative "/" paths
 
 
+def _probed_isfile(path: str) -> bool:
+    note_probe(path)  # a file that appears later changes the answer: a replayed run must notice
+    return os.path.isfile(path)
+
+
 def _parent(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
@@ -311,14 +318,16 @@ class Workspace:
     def _isfile(self, rel: str) -> bool:
         cached = self._exists_cache.get(rel)
         if cached is None:
-            cached = rel in self.files or os.path.isfile(self._abs(rel))
+            cached = rel in self.files or _probed_isfile(self._abs(rel))
             self._exists_cache[rel] = cached
         return cached
 
     def _isdir(self, rel: str) -> bool:
         cached = self._isdir_cache.get(rel)
         if cached is None:
-            cached = os.path.isdir(self._abs(rel))
+            path = self._abs(rel)
+            note_probe(path)
+            cached = os.path.isdir(path)
             self._isdir_cache[rel] = cached
         return cached
 
@@ -349,7 +358,7 @@ class Workspace:
         if isinstance(workspaces, list):
             globs.extend(g for g in workspaces if isinstance(g, str))
         pnpm = self._abs(self._j(directory, "pnpm-workspace.yaml"))
-        if os.path.isfile(pnpm):
+        if _probed_isfile(pnpm):
             try:
                 with open(pnpm, encoding="utf-8-sig") as handle:
                     globs.extend(read_pnpm_workspace(handle.read()))

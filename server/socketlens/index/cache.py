@@ -19,6 +19,7 @@ from socketlens.config import Config
 from socketlens.extract import EXTRACTION_FAILED, ExtractOptions
 from socketlens.index.gc_pause import paused_gc
 from socketlens.model import Direction, FileFacts
+from socketlens.replay import cache_dir
 
 _SCHEMA = 11  # bump whenever what extraction produces changes: older caches are then ignored
 
@@ -39,14 +40,6 @@ class CacheEntry(NamedTuple):
     pickled: bytes | None = None  # `facts` pickled, when a worker process already did it
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("SOCKETLENS_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "socketlens"
-
-
 class FactsCache:
     def __init__(self, path: Path, stamp: str):
         self.path = path
@@ -58,7 +51,7 @@ class FactsCache:
         key = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         # Extraction depends on the options (hook and map names): another configuration, another cache.
         stamp = f"{__version__}/{_SCHEMA}/{options!r}/{config.max_file_size}"
-        return cls(cache_dir() / f"{key}.pickle", stamp)
+        return cls(Path(cache_dir()) / f"{key}.pickle", stamp)
 
     def _read(self) -> dict[str, CacheEntry]:
         try:
