@@ -17,7 +17,15 @@ SEED = 7
 
 
 def socketlens_command() -> list[str]:
-    """The CLI of the checkout: the venv's console script next to this Python, else `python -m socketlens`."""
+    """The CLI of the checkout: the venv's console script next to this Python, else `python -m socketlens`.
+
+    The package is byte-compiled first, as `pip install` does for a user: an editable checkout under
+    PYTHONDONTWRITEBYTECODE=1 (this machine's default) would otherwise compile every module on every run."""
+    import compileall
+
+    import socketlens
+
+    compileall.compile_dir(os.path.dirname(socketlens.__file__), quiet=1)
     script = Path(sys.executable).with_name("socketlens")
     return [str(script)] if script.exists() else [sys.executable, "-m", "socketlens"]
 
