@@ -21,16 +21,57 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+class ReusableTree:
+    """The syntax tree of an editor buffer, kept from one version to the next. Each edit is applied to it
+    as it arrives (`edit`, in bytes and (row, byte column) points of the text before the edit); the next
+    extraction hands it to tree-sitter, which then re-parses only what changed. Used for the languages
+    tree-sitter parses whole (TS/TSX/JS); a holder the extractor never fills stays empty."""
+
+    def __init__(self) -> None:
+        self.tree = None
+        self.grammar: str | None = None
+
+    def edit(
+        self,
+        start_byte: int,
+        old_end_byte: int,
+        new_end_byte: int,
+        start_point: tuple[int, int],
+        old_end_point: tuple[int, int],
+        new_end_point: tuple[int, int],
+    ) -> None:
+        if self.tree is not None:
+            self.tree.edit(start_byte, old_end_byte, new_end_byte, start_point, old_end_point, new_end_point)
+
+    def forget(self) -> None:
+        """The edits could not be followed: the next parse starts afresh."""
+        self.tree = None
+
+    def parse(self, grammar: str, data: bytes):
+        from socketlens.extract.syntax import parser
+
+        reusable = self.tree if self.grammar == grammar else None
+        tree = parser(grammar).parse(data, reusable) if reusable is not None else parser(grammar).parse(data)
+        self.tree, self.grammar = tree, grammar
+        return tree
+
+
 def extract_file(
-    rel: str, data: bytes, language: str, options: ExtractOptions, digest: str | None = None
+    rel: str,
+    data: bytes,
+    language: str,
+    options: ExtractOptions,
+    digest: str | None = None,
+    reuse: ReusableTree | None = None,
 ) -> FileFacts:
-    """Extract one file. Never raises: a file the extractor chokes on yields empty facts and a problem."""
+    """Extract one file. Never raises: a file the extractor chokes on yields empty facts and a problem.
+    `reuse` holds the tree of this file's previous version, edited to match `data` (an editor buffer)."""
     digest = digest or content_hash(data)
     try:
         if language in TS_LANGUAGES:
             from socketlens.extract.typescript import extract_typescript
 
-            return extract_typescript(rel, data, _grammar_for(rel, language), digest, options)
+            return extract_typescript(rel, data, _grammar_for(rel, language), digest, options, reuse)
         if language in SFC_LANGUAGES:
             from socketlens.extract.sfc import extract_sfc
 
@@ -60,4 +101,4 @@ def _with_problem(facts: FileFacts, message: str) -> FileFacts:
     return replace(facts, problems=facts.problems + (ParseProblem(message),))
 
 
-__all__ = ["EXTRACTION_FAILED", "ExtractOptions", "content_hash", "extract_file"]
+__all__ = ["EXTRACTION_FAILED", "ExtractOptions", "ReusableTree", "content_hash", "extract_file"]

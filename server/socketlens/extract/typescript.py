@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import tree_sitter
 
-from socketlens.extract import patterns
+from socketlens.extract import ReusableTree, patterns
 from socketlens.extract.syntax import language as grammar_language
 from socketlens.extract.syntax import (
     FUNCTION_TYPES,
@@ -129,13 +129,27 @@ class _Scope:
 
 
 def extract_typescript(
-    path: str, data: bytes, language: str, content_hash: str, options: ExtractOptions | None = None
+    path: str,
+    data: bytes,
+    language: str,
+    content_hash: str,
+    options: ExtractOptions | None = None,
+    reuse: ReusableTree | None = None,
 ) -> FileFacts:
-    return _Extractor(path, data, language, content_hash, options or ExtractOptions()).run()
+    return _Extractor(path, data, language, content_hash, options or ExtractOptions(), reuse).run()
 
 
 class _Extractor(ModuleLevel, NestGateways):
-    def __init__(self, path: str, data: bytes, language: str, content_hash: str, options: ExtractOptions):
+    def __init__(
+        self,
+        path: str,
+        data: bytes,
+        language: str,
+        content_hash: str,
+        options: ExtractOptions,
+        reuse: ReusableTree | None = None,
+    ):
+        self.reuse = reuse
         self.path = path
         self.data = data
         self.language = language
@@ -175,7 +189,8 @@ class _Extractor(ModuleLevel, NestGateways):
     # -- driver -----------------------------------------------------------------------------------------
 
     def run(self) -> FileFacts:
-        tree = parser(self.language).parse(self.data)
+        reuse = self.reuse
+        tree = reuse.parse(self.language, self.data) if reuse is not None else parser(self.language).parse(self.data)
         root = tree.root_node
         self.root_node = root
         top = _Scope(node=None, name=None, params=[])

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from socketlens.config import Config
-from socketlens.extract import ExtractOptions, content_hash, extract_file
+from socketlens.extract import ExtractOptions, ReusableTree, content_hash, extract_file
 from socketlens.index.cache import CacheEntry, FactsCache, LearnedMaps
 from socketlens.index.event_index import EventIndex
 from socketlens.index.gc_pause import paused_gc
@@ -329,10 +329,10 @@ class IndexBuilder:
         self._learned.pop(rel, None)
         return outcome.facts
 
-    def extract_source(self, rel: str, data: bytes) -> FileFacts:
-        """Facts of an open buffer (the editor's text, not the disk)."""
+    def extract_source(self, rel: str, data: bytes, reuse: ReusableTree | None = None) -> FileFacts:
+        """Facts of an open buffer (the editor's text, not the disk); `reuse`: its previous syntax tree."""
         options = replace(self.options, learned_maps=self._learned.get(rel, ()))
-        return extract_file(rel, data, language_of(rel) or "typescript", options)
+        return extract_file(rel, data, language_of(rel) or "typescript", options, reuse=reuse)
 
 
 def _same_entries(new: dict[str, CacheEntry], old: dict[str, CacheEntry]) -> bool:

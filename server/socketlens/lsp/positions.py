@@ -100,6 +100,11 @@ class TextLines:
         line, column = self.column(position)
         return self.byte_starts[line] + len(self.lines[line][:column].encode("utf-8"))
 
+    def point(self, offset: int) -> tuple[int, int]:
+        """Byte offset → tree-sitter point: (line, byte column)."""
+        line = bisect_right(self.byte_starts, offset) - 1
+        return line, offset - self.byte_starts[line]
+
     def span(self, start: lsp.Position, end: lsp.Position) -> Span:
         (sl, sc), (el, ec) = self.column(start), self.column(end)
         return Span(self.byte_offset(start), self.byte_offset(end), sl, sc, el, ec)

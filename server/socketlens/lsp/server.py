@@ -267,7 +267,7 @@ class SocketlensServer(LanguageServer):
             if not state.indexable(document.rel):
                 continue
             builder = state.builder or IndexBuilder(state.root, state.config, use_cache=False)
-            document.facts = builder.extract_source(document.rel, document.data)
+            document.facts = builder.extract_source(document.rel, document.data, document.tree)
             document.facts_version = document.version
             self._update_index(state, document.facts)
             state.changed()
@@ -716,7 +716,8 @@ def create_server() -> SocketlensServer:
         if document is None:
             return
         # pygls has applied the (incremental) changes to its copy; take the result.
-        document.replace_text(ls.workspace.get_text_document(uri).source, params.text_document.version)
+        text = ls.workspace.get_text_document(uri).source
+        document.apply_changes(params.content_changes, text, params.text_document.version)
         state = ls.root_for(uri)
         if state is not None:
             ls.schedule_diagnostics(state)

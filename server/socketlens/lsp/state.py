@@ -15,6 +15,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from socketlens.analysis.rules import Diagnostic
 from socketlens.config import Config
+from socketlens.extract import ReusableTree
 from socketlens.index.builder import IndexBuilder
 from socketlens.index.event_index import EventIndex
 from socketlens.lsp.positions import TextLines
@@ -36,6 +37,7 @@ class OpenDocument:
     rel: str | None = None  # relative to its root, when inside one
     facts: FileFacts | None = None
     facts_version: int | None = -1
+    tree: ReusableTree = field(default_factory=ReusableTree)  # the last parse, edited to match the text
     _lines: TextLines | None = None
     _data: bytes | None = None
 
@@ -54,6 +56,30 @@ class OpenDocument:
     def replace_text(self, text: str, version: int | None) -> None:
         self.text, self.version = text, version
         self._lines, self._data = None, None
+
+    def apply_changes(self, changes: list[Any], text: str, version: int | None) -> None:
+        """pygls applied these content changes to give `text`: apply them to the kept syntax tree too, so
+        that the next extraction re-parses only what changed. A whole-text change, or any disagreement
+        with pygls' result, means a fresh parse."""
+        data, lines = self.data, self.lines
+        for change in changes:
+            if getattr(change, "range", None) is None:
+                self.tree.forget()
+                break
+            if data is not self.data:  # the second change of one notification: positions in the new text
+                lines = TextLines(data.decode("utf-8", errors="surrogatepass"), self.encoding)
+            start, end = lines.byte_offset(change.range.start), lines.byte_offset(change.range.end)
+            new = change.text.encode("utf-8", errors="surrogatepass")
+            start_point = lines.point(start)
+            if b"\n" in new:
+                new_end_point = (start_point[0] + new.count(b"\n"), len(new) - new.rindex(b"\n") - 1)
+            else:
+                new_end_point = (start_point[0], start_point[1] + len(new))
+            self.tree.edit(start, end, start + len(new), start_point, lines.point(end), new_end_point)
+            data = data[:start] + new + data[end:]
+        self.replace_text(text, version)
+        if data != self.data:
+            self.tree.forget()
 
     @property
     def stale(self) -> bool:
