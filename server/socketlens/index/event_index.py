@@ -151,7 +151,11 @@ class EventIndex:
         self._methods: dict[tuple[str, str], tuple[tuple[str, Forwarder], ...]] = {}
         self._events: dict[str, EventEntry] | None = None
         self._sites_by_file: dict[str, list] | None = None  # derived from `events`, rebuilt with it
-        self._findings_by_code: dict[str, list[tuple[str, Finding]]] | None = None  # from `facts`
+        # Rule observations, from `facts`: per file and code (dropped for the one file an update changes),
+        # and per code across files (rebuilt from the former, code by code, when asked again).
+        self._file_findings: dict[str, dict[str, list[Finding]]] = {}
+        self._findings_by_code: dict[str, list[tuple[str, Finding]]] = {}
+        self._findings_by_span: dict[tuple[str, str], dict[tuple[int, int], Finding]] = {}
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
 
     # -- updates ----------------------------------------------------------------------------------------
@@ -185,7 +189,9 @@ class EventIndex:
             del self._resolved[path]
         self._events = None
         self._sites_by_file = None
-        self._findings_by_code = None
+        self._file_findings.pop(rel, None)
+        self._findings_by_code.clear()
+        self._findings_by_span = {key: found for key, found in self._findings_by_span.items() if key[0] != rel}
         if self._namespace_users is not None:
             project = self.workspace.project_of(rel)
             users = self._namespace_users.setdefault(project, set())
@@ -267,15 +273,35 @@ class EventIndex:
         return self._sites_by_file.get(rel, [])
 
     def findings(self, code: str) -> list[tuple[str, Finding]]:
-        """(file, finding) of every rule observation with this code, by file then position. One table for
-        all codes: each rule asks for its own, and a scan of every file per rule added up per keystroke."""
-        if self._findings_by_code is None:
-            by_code: dict[str, list[tuple[str, Finding]]] = {}
-            for rel, facts in sorted(self.facts.items()):
-                for finding in facts.findings:
-                    by_code.setdefault(finding.code, []).append((rel, finding))
-            self._findings_by_code = by_code
-        return self._findings_by_code.get(code, [])
+        """(file, finding) of every rule observation with this code in the indexed files, by file then
+        position. Kept per file and per code: after a keystroke, only the edited file is grouped again."""
+        found = self._findings_by_code.get(code)
+        if found is None:
+            found = []
+            for rel in sorted(self.facts):
+                found.extend((rel, finding) for finding in self._findings_of(rel).get(code, ()))
+            self._findings_by_code[code] = found
+        return found
+
+    def findings_by_span(self, rel: str, code: str) -> dict[tuple[int, int], Finding]:
+        """The observations of one code in one file (indexed or loaded on demand), by byte range."""
+        key = (rel, code)
+        found = self._findings_by_span.get(key)
+        if found is None:
+            facts = self.facts_of(rel)
+            findings = facts.findings if facts is not None else ()
+            found = {(f.span.start_byte, f.span.end_byte): f for f in findings if f.code == code}
+            self._findings_by_span[key] = found
+        return found
+
+    def _findings_of(self, rel: str) -> dict[str, list[Finding]]:
+        grouped = self._file_findings.get(rel)
+        if grouped is None:
+            grouped = {}
+            for finding in self.facts[rel].findings:
+                grouped.setdefault(finding.code, []).append(finding)
+            self._file_findings[rel] = grouped
+        return grouped
 
     def all_emits(self) -> Iterator[EmitSite]:
         for entry in self.events.values():

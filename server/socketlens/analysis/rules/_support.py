@@ -63,13 +63,6 @@ def finding_event(index: EventIndex, rel: str, values: dict[str, str]) -> str | 
     return named[0] if named else None
 
 
-def findings_by_span(index: EventIndex, rel: str, code: str) -> dict[tuple[int, int], Finding]:
-    facts = index.facts_of(rel)
-    if facts is None:
-        return {}
-    return {(f.span.start_byte, f.span.end_byte): f for f in facts.findings if f.code == code}
-
-
 def payload_spans(index: EventIndex, site: EmitSite) -> tuple[str, tuple[Span, ...]]:
     """(file, spans) of an emit's payload arguments: the call's own, or for an emit made through a wrapper
     (`emitToOrg(orgId, "x", payload)`), the wrapper call's arguments after the event."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import findings_by_span, payload_spans, resolution
+from socketlens.analysis.rules._support import payload_spans, resolution
 from socketlens.index.event_index import EventIndex
 from socketlens.model import Finding
 
@@ -67,7 +67,7 @@ def _named_shape(index: EventIndex, rel: str, name: str, depth: int = 0) -> _Sha
 
 
 def declared_shape(index: EventIndex, declaration) -> _Shape | None:
-    found = findings_by_span(index, declaration.file, "declared-payload").get(
+    found = index.findings_by_span(declaration.file, "declared-payload").get(
         (declaration.span.start_byte, declaration.span.end_byte)
     )
     if found is None:
@@ -93,7 +93,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             file, spans = payload_spans(index, site)
             if not spans:
                 continue
-            literal = findings_by_span(index, file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
+            literal = index.findings_by_span(file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
             if literal is None:
                 continue
             kinds = [k for k, _ in literal.data]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings, findings_by_span, module_layout
+from socketlens.analysis.rules._support import Source, data, findings, module_layout
 from socketlens.model import SocketKind
 
 CODE = "unauthenticated-server"
@@ -46,7 +46,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
 
 def _middleware_fix(context: RuleContext, rel: str, connection) -> Iterator[Fix]:
     source = Source.read(context, rel)
-    statement = findings_by_span(context.index, rel, "server-statement").get(
+    statement = context.index.findings_by_span(rel, "server-statement").get(
         (connection.span.start_byte, connection.span.end_byte)
     )
     if source is None or statement is None:

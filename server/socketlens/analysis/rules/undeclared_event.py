@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings_by_span, payload_spans
+from socketlens.analysis.rules._support import Source, data, payload_spans
 from socketlens.index.event_index import EmitSite, ListenerSite
 from socketlens.model import Direction, Side
 
@@ -125,7 +125,7 @@ def _inferred_payload(context: RuleContext, site: EmitSite) -> str:
     file, spans = payload_spans(context.index, site)
     if not spans:
         return ""
-    found = findings_by_span(context.index, file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
+    found = context.index.findings_by_span(file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
     if found is None:
         return "payload: unknown"
     keys = [value for key, value in found.data if key == "key"]

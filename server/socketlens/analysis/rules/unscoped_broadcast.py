@@ -16,7 +16,6 @@ from socketlens.analysis.rules._support import (
     Source,
     data,
     findings,
-    findings_by_span,
     is_socket_receiver,
     receiver_kind,
     suppression_fix,
@@ -93,7 +92,7 @@ def _scoping_syntax(site: EmitSite) -> str:
 
 def _fixes(context: RuleContext, site: EmitSite) -> Iterator[Fix]:
     if site.via is None:
-        found = findings_by_span(context.index, site.emit_file, "emit-context").get(
+        found = context.index.findings_by_span(site.emit_file, "emit-context").get(
             (site.emit.call_span.start_byte, site.emit.call_span.end_byte)
         )
         source = Source.read(context, site.emit_file)
