@@ -154,6 +154,7 @@ class EventIndex:
         # Rule observations, from `facts`: per file and code (dropped for the one file an update changes),
         # and per code across files (rebuilt from the former, code by code, when asked again).
         self._file_findings: dict[str, dict[str, list[Finding]]] = {}
+        self._files_with_code: dict[str, set[str]] | None = None
         self._findings_by_code: dict[str, list[tuple[str, Finding]]] = {}
         self._findings_by_span: dict[tuple[str, str], dict[tuple[int, int], Finding]] = {}
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
@@ -190,6 +191,12 @@ class EventIndex:
         self._events = None
         self._sites_by_file = None
         self._file_findings.pop(rel, None)
+        if self._files_with_code is not None:
+            for files in self._files_with_code.values():
+                files.discard(rel)
+            if rel in self.facts:
+                for code in self._findings_of(rel):
+                    self._files_with_code.setdefault(code, set()).add(rel)
         self._findings_by_code.clear()
         self._findings_by_span = {key: found for key, found in self._findings_by_span.items() if key[0] != rel}
         if self._namespace_users is not None:
@@ -277,9 +284,14 @@ class EventIndex:
         position. Kept per file and per code: after a keystroke, only the edited file is grouped again."""
         found = self._findings_by_code.get(code)
         if found is None:
+            if self._files_with_code is None:
+                self._files_with_code = {}
+                for rel in self.facts:
+                    for each in self._findings_of(rel):
+                        self._files_with_code.setdefault(each, set()).add(rel)
             found = []
-            for rel in sorted(self.facts):
-                found.extend((rel, finding) for finding in self._findings_of(rel).get(code, ()))
+            for rel in sorted(self._files_with_code.get(code, ())):
+                found.extend((rel, finding) for finding in self._findings_of(rel)[code])
             self._findings_by_code[code] = found
         return found
 
