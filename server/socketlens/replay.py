@@ -136,7 +136,8 @@ class Recording:
         modules = [m for m in list(sys.modules.values()) if isinstance(getattr(m, "__file__", None), str)]
         module_files = {os.path.abspath(m.__file__) for m in modules}
         module_files |= {os.path.abspath(m.__cached__) for m in modules if isinstance(getattr(m, "__cached__", None), str)}
-        inputs = {f for f in (os.path.abspath(m.__file__) for m in modules) if f.startswith(_code_directories())}
+        code_directories = _code_directories()
+        inputs = {f for f in (os.path.abspath(m.__file__) for m in modules) if f.startswith(code_directories)}
         for directory in map(os.path.abspath, self.listed):
             inputs.add(directory)
             try:
