@@ -154,6 +154,8 @@ class SocketlensServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("socketlens", __version__)
         self.roots: list[RootState] = []
+        self._roots_of_cache: tuple[RootState, ...] = ()  # the folders `_root_of_uri` was computed for
+        self._root_of_uri: dict[str, RootState | None] = {}
         self.documents: dict[str, OpenDocument] = {}
         self.init_settings: dict[str, Any] = {}
         self.code_action_providers: list[CodeActionProvider] = [self._quick_fixes]
@@ -184,10 +186,18 @@ class SocketlensServer(LanguageServer):
         return str(getattr(encoding, "value", encoding) or UTF16)
 
     def root_for(self, uri: str) -> RootState | None:
+        """The innermost workspace folder holding `uri`. Remembered per URI while the folders stay the
+        same: it is asked for every open document on every step of a diagnostics run."""
+        roots = self._roots_of_cache
+        if len(roots) != len(self.roots) or any(a is not b for a, b in zip(roots, self.roots)):
+            self._roots_of_cache, self._root_of_uri = tuple(self.roots), {}
+        if uri in self._root_of_uri:
+            return self._root_of_uri[uri]
         best = None
         for state in self.roots:
             if state.rel_of(uri) is not None and (best is None or len(str(state.root)) > len(str(best.root))):
                 best = state
+        self._root_of_uri[uri] = best
         return best
 
     def index_for(self, uri: str):
@@ -262,7 +272,7 @@ class SocketlensServer(LanguageServer):
     def sync(self, state: RootState) -> None:
         """Bring the index up to date with the open buffers of this folder (extraction is lazy)."""
         for document in self.documents.values():
-            if document.rel is None or self.root_for(document.uri) is not state or not document.stale:
+            if not document.stale or document.rel is None or self.root_for(document.uri) is not state:
                 continue
             if not state.indexable(document.rel):
                 continue
