@@ -724,6 +724,10 @@ def test_independent_example_apps_do_not_pair_but_halves_of_one_example_do(tmp_p
         "examples/c/server/index.ts": server,
         "examples/c/client/package.json": json.dumps({"name": "c-client", "dependencies": {"socket.io-client": "4"}}),
         "examples/c/client/index.ts": client,
+        "examples/d-server/package.json": json.dumps({"name": "d-server", "dependencies": {"socket.io": "4"}}),
+        "examples/d-server/index.ts": server,
+        "examples/d-client/package.json": json.dumps({"name": "d-client", "dependencies": {"socket.io-client": "4"}}),
+        "examples/d-client/index.ts": client,
     }
     root = write_repo(tmp_path, files, packages=False)
     index = build(root)
@@ -733,6 +737,8 @@ def test_independent_example_apps_do_not_pair_but_halves_of_one_example_do(tmp_p
     assert by_file["examples/b/server.ts"] == by_file["examples/b/client.ts"] == "examples/b"
     assert by_file["examples/c/server/index.ts"] == by_file["examples/c/client/index.ts"]
     assert by_file["examples/c/server/index.ts"] not in ("examples/a", "examples/b")
+    assert by_file["examples/d-server/index.ts"] == by_file["examples/d-client/index.ts"]
+    assert len(set(by_file.values())) == 4
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -147,6 +147,27 @@ def test_projects_join_halves_named_with_a_qualifier(tmp_path: Path) -> None:
     assert ws.project_of("demos/chat-server/e.js") == "demos/chat-server"
 
 
+def test_projects_join_halves_named_alike_in_a_collection(tmp_path: Path) -> None:
+    # examples/chat-server + examples/chat-client (+ chat-web): one app; a lone half, or halves of
+    # different apps, stay apart.
+    pkg(tmp_path, "examples/chat-server", name="chat-server", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "examples/chat-client", name="chat-client", dependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "examples/Chat_Web", name="chat-web", dependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "examples/todo-backend", name="todo-backend", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "examples/game-frontend", name="game-frontend", dependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "examples/chat-server-redis", name="chat-redis", dependencies={"socket.io": "4"})
+    for rel in ("examples/chat-server/a.ts", "examples/chat-client/src/b.ts", "examples/Chat_Web/c.js",
+                "examples/todo-backend/d.ts", "examples/game-frontend/e.ts", "examples/chat-server-redis/f.js"):
+        write(tmp_path, rel)
+    ws = workspace(tmp_path)
+    assert ws.project_of("examples/chat-server/a.ts") == "examples/Chat_Web"
+    assert ws.project_of("examples/chat-client/src/b.ts") == "examples/Chat_Web"
+    assert ws.project_of("examples/Chat_Web/c.js") == "examples/Chat_Web"
+    assert ws.project_of("examples/todo-backend/d.ts") == "examples/todo-backend"
+    assert ws.project_of("examples/game-frontend/e.ts") == "examples/game-frontend"
+    assert ws.project_of("examples/chat-server-redis/f.js") == "examples/chat-server-redis"
+
+
 def test_projects_without_any_root_package(tmp_path: Path) -> None:
     pkg(tmp_path, "examples/a", name="a")
     pkg(tmp_path, "examples/a/src/lib", name="nested", type="module")  # topmost wins, not nearest

@@ -33,11 +33,23 @@ _OUTPUT_SUBDIRS = ("esm", "cjs", "mjs", "types", "es", "umd")
 _ENTRY_FALLBACKS = ("src/index.ts", "src/index.tsx", "index.ts", "index.tsx", "index.js")
 _CONDITION_ORDER = ("types", "typings", "import", "module", "default", "require", "node", "browser")
 _SKIP_GLOB_DIRS = frozenset({"node_modules", ".git", "dist", "build", ".next", ".turbo", "coverage"})
-_HALF_APP_NAMES = frozenset({"server", "client", "backend", "frontend", "api", "web"})
+_SERVER_HALVES = frozenset({"server", "backend", "api"})
+_CLIENT_HALVES = frozenset({"client", "frontend", "web"})
+_HALF_APP_NAMES = _SERVER_HALVES | _CLIENT_HALVES
 # Folders that hold independent apps side by side: a half app directly inside one is not grouped with it.
 _COLLECTION_DIRS = frozenset({"examples", "example", "samples", "demos", "packages", "apps", "services", "projects"})
 
 SideHint = Literal["server", "client"]
+
+
+def _half_of(name: str) -> tuple[tuple[str, ...], str] | None:
+    """(stem, "server" | "client") of a qualified half's name: `chat-server` -> (("chat",), "server")."""
+    words = name.lower().replace("_", "-").replace(".", "-").split("-")
+    halves = [word for word in words if word in _HALF_APP_NAMES]
+    stem = tuple(word for word in words if word not in _HALF_APP_NAMES)
+    if len(halves) != 1 or not stem:
+        return None
+    return stem, "server" if halves[0] in _SERVER_HALVES else "client"
 
 
 def _is_half_app(directory: str) -> bool:
@@ -519,7 +531,23 @@ class Workspace:
             parent = _parent(topmost)
             if not self._isfile(self._j(parent, "package.json")):
                 return parent
-        return topmost
+        # 4. In a collection of apps, examples/chat-server + examples/chat-client are one app's halves.
+        return self._halves_in_collection(topmost) or topmost
+
+    def _halves_in_collection(self, directory: str) -> str | None:
+        """The project of `directory` when it and siblings are the server and client halves of one app
+        named alike (`chat-server`, `chat-client`, `chat-web`): the first of them, for all."""
+        parent, _, name = directory.rpartition("/")
+        own = _half_of(name)
+        if own is None or parent.rpartition("/")[2].lower() not in _COLLECTION_DIRS:
+            return None
+        group = {directory: own[1]}
+        for package_dir in self._packages:
+            sibling_parent, _, sibling_name = package_dir.rpartition("/")
+            half = _half_of(sibling_name) if sibling_parent == parent else None
+            if half is not None and half[0] == own[0]:
+                group[package_dir] = half[1]
+        return min(group) if len(set(group.values())) == 2 else None
 
     # -- side hint ---------------------------------------------------------------------------------------
 
