@@ -342,3 +342,61 @@ def test_payload_mismatch_stays_quiet_when_keys_match_or_cannot_be_known(tmp_pat
 def test_payload_mismatch_reads_optional_keys(tmp_path):
     body = '  io.to(`org:${req.user.orgId}`).emit("chat:message", { body: "x" });'
     assert only(check(tmp_path, route(body)), "payload-mismatch") == []
+
+
+UTILITY_TYPES = """\
+import type { Lead } from "./lead";
+export type LeadPatch = Partial<Omit<Lead, "orgId">> & { leadId: string };
+export interface LeadMoved extends Pick<Lead, "leadId" | "stage"> {
+  from: string;
+}
+export interface ServerToClientEvents {
+  "lead:updated": (payload: LeadPatch) => void;
+  "lead:moved": (payload: LeadMoved) => void;
+  "lead:draft": (payload: Omit<Lead, "orgId" | "notes">) => void;
+  "lead:full": (payload: Required<Readonly<Lead>>) => void;
+  "lead:either": (payload: Lead | { leadId: string }) => void;
+}
+"""
+LEAD = "export interface Lead {\n  leadId: string;\n  orgId: string;\n  stage: string;\n  notes?: string;\n}\n"
+
+
+@pytest.mark.parametrize(
+    "event, payload, problem",
+    [
+        ("lead:updated", '{ stage: "won" }', 'missing required key "leadId"'),
+        ("lead:updated", '{ leadId: "1", orgId: "o" }', 'unknown key "orgId"'),
+        ("lead:moved", '{ leadId: "1", stage: "won" }', 'missing required key "from"'),
+        ("lead:moved", '{ leadId: "1", stage: "won", from: "new", notes: "" }', 'unknown key "notes"'),
+        ("lead:draft", '{ leadId: "1" }', 'missing required key "stage"'),
+        ("lead:full", '{ leadId: "1", orgId: "o", stage: "won" }', 'missing required key "notes"'),
+    ],
+)
+def test_payload_mismatch_follows_intersections_and_key_utilities(tmp_path, event, payload, problem):
+    files = {
+        "packages/shared/src/lead.ts": LEAD,
+        "packages/shared/src/socket-events.ts": UTILITY_TYPES,
+        **route(f'  io.to(`org:${{req.user.orgId}}`).emit("{event}", {payload});'),
+    }
+    found = only(check(tmp_path, files), "payload-mismatch")
+    assert [d.message.split(": ", 1)[1] for d in found] == [problem]
+
+
+@pytest.mark.parametrize(
+    "event, payload",
+    [
+        ("lead:updated", '{ leadId: "1" }'),
+        ("lead:updated", '{ leadId: "1", stage: "won", notes: "" }'),
+        ("lead:moved", '{ leadId: "1", stage: "won", from: "new" }'),
+        ("lead:draft", '{ leadId: "1", stage: "won" }'),
+        ("lead:either", '{ leadId: "1" }'),  # a union: left to the type checker
+        ("lead:either", '{ anything: 1 }'),
+    ],
+)
+def test_payload_mismatch_stays_quiet_on_matching_utility_types_and_unions(tmp_path, event, payload):
+    files = {
+        "packages/shared/src/lead.ts": LEAD,
+        "packages/shared/src/socket-events.ts": UTILITY_TYPES,
+        **route(f'  io.to(`org:${{req.user.orgId}}`).emit("{event}", {payload});'),
+    }
+    assert only(check(tmp_path, files), "payload-mismatch") == []

@@ -17,14 +17,16 @@ Finding codes (the rule that reads them in brackets):
 - `join-room`            `socket.join(x)` / `socketsJoin(x)`: a room target (unprefixed-room)
 - `payload-object`       an object-literal call argument after the first: its keys
 - `payload-record`       a call argument holding a whole database record (large-payload)
-- `type-shape`           an interface / object type alias: its keys (payload-mismatch)
-- `declared-payload`     an event-map member: its payload's type name or inline keys
+- `type-shape`           an interface / type alias: its keys, or the type expression it names
+                         (payload-mismatch)
+- `declared-payload`     an event-map member: its payload's type name, inline keys or type expression
 - `emit-context`         an `.emit(...)`: where `.to(room)` goes and which org/user ids are in scope
 - `module-layout`        where a module-level statement or import can be inserted
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Iterator
 
 from socketlens.extract.syntax import (
@@ -567,13 +569,22 @@ class _Patterns:
         body = node.child_by_field_name("body") if node.type == "interface_declaration" else unwrap(
             node.child_by_field_name("value")
         )
-        if body is None or body.type not in ("interface_body", "object_type"):
+        if body is not None and body.type not in ("interface_body", "object_type"):
+            expression = type_expression(body)  # `type P = Omit<Lead, "secret"> & { at: string }`
+            if expression is not None:
+                self.findings.append(Finding("type-shape", self.lines.span(name_node), name, (("expr", expression),)))
+            return
+        if body is None:
             return
         data: list[tuple[str, str]] = [("body_end", str(body.end_byte - 1))]
         data.append(("member_indent", self._member_indent(body)))
         for clause in node.named_children:
             if clause.type == "extends_type_clause":
-                data.extend(("extends", text(t)) for t in clause.named_children)
+                for base in clause.named_children:
+                    if base.type == "type_identifier":
+                        data.append(("extends", text(base)))
+                    else:  # `extends Omit<Base, "id">`; anything it cannot read leaves the shape unknown
+                        data.append(("extends_expr", type_expression(base) or ""))
         data.extend(_object_type_keys(body))
         self.findings.append(Finding("type-shape", self.lines.span(name_node), name, tuple(data)))
         if self.x.options.is_map_name(name):
@@ -613,6 +624,8 @@ class _Patterns:
             )
         elif type_node.type == "type_identifier":
             self._add("declared-payload", key_node, shape="named", type=text(type_node))
+        elif (expression := type_expression(type_node)) is not None:
+            self._add("declared-payload", key_node, shape="expr", expr=expression)
         else:
             self._add("declared-payload", key_node, shape="other")
 
@@ -801,6 +814,63 @@ def _orm_call(node: Node | None) -> str | None:
             return "one"
         node = unwrap(callee.child_by_field_name("object"))
     return None
+
+
+_KEY_SET_TYPES = frozenset({"Pick", "Omit"})  # Pick<T, "a" | "b">: a type and a union of key literals
+_KEY_STATUS_TYPES = frozenset({"Partial", "Required", "Readonly"})  # Partial<T>: every key of T optional
+
+
+def type_expression(node: Node) -> str | None:
+    """A payload type built from object shapes, as JSON for payload-mismatch to evaluate without a parser:
+    `["named", "Lead"]`, `["object", [["key", "id"], ["optional", "note"]]]`, `["and", [...]]`,
+    `["partial" | "required" | "readonly", T]`, `["pick" | "omit", T, ["a", "b"]]`. None for anything
+    else (unions, generics of the user's own, mapped and conditional types): the rule leaves those alone."""
+
+    def convert(node: Node) -> list | None:
+        kind = node.type
+        if kind == "parenthesized_type":
+            inner = node.named_children
+            return convert(inner[0]) if len(inner) == 1 else None
+        if kind == "type_identifier":
+            return ["named", text(node)]
+        if kind == "object_type":
+            return ["object", [list(pair) for pair in _object_type_keys(node)]]
+        if kind == "intersection_type":
+            parts = [convert(child) for child in node.named_children if child.type != "comment"]
+            return ["and", parts] if parts and None not in parts else None
+        if kind != "generic_type":
+            return None
+        name, arguments = node.child_by_field_name("name"), node.child_by_field_name("type_arguments")
+        if name is None or arguments is None:
+            return None
+        generic = text(name)
+        args = [child for child in arguments.named_children if child.type != "comment"]
+        if generic in _KEY_STATUS_TYPES and len(args) == 1:
+            inner = convert(args[0])
+            return [generic.lower(), inner] if inner is not None else None
+        if generic in _KEY_SET_TYPES and len(args) == 2:
+            inner, keys = convert(args[0]), _literal_keys(args[1])
+            return [generic.lower(), inner, keys] if inner is not None and keys is not None else None
+        return None
+
+    converted = convert(node)
+    return json.dumps(converted, separators=(",", ":")) if converted is not None else None
+
+
+def _literal_keys(node: Node) -> list[str] | None:
+    """`"a" | "b" | "c"` (nested unions) → ["a", "b", "c"]; None when a member is not a string literal type."""
+    if node.type == "union_type":
+        keys: list[str] = []
+        for member in node.named_children:
+            found = _literal_keys(member)
+            if found is None:
+                return None
+            keys.extend(found)
+        return keys
+    if node.type == "parenthesized_type" and len(node.named_children) == 1:
+        return _literal_keys(node.named_children[0])
+    value = string_value(node.named_children[0]) if node.type == "literal_type" and node.named_children else None
+    return [value] if value is not None else None
 
 
 def _object_type_keys(body: Node) -> list[tuple[str, str]]:

@@ -1,13 +1,16 @@
 """payload-mismatch: an object-literal payload whose keys differ from the declared payload type.
 
 A required key missing, or a key the type does not have (usually a rename on one side). Declared types
-are followed through interfaces, `extends` and object type aliases, in the declaring file or imported
-from another file of the workspace. Spreads, computed keys and types that are not plain object shapes
-(unions, generics, mapped types) are left alone.
+are followed through interfaces, `extends` and type aliases, in the declaring file or imported from
+another file of the workspace, and through intersections (`A & B`) and the key utilities `Partial`,
+`Required`, `Readonly`, `Pick` and `Omit` (see `patterns.type_expression`). Spreads, computed keys and
+types that are not built from object shapes (unions, generics of the user's own, mapped types) are left
+alone.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
@@ -25,6 +28,7 @@ class _Shape:
         self.open = False  # an index signature: any key allowed
 
     def add(self, entries, index: EventIndex, rel: str, depth: int) -> bool:
+        """Add the keys of a finding's entries; False when a part of the type cannot be read."""
         for key, value in entries:
             if key == "key":
                 self.required.add(value)
@@ -32,14 +36,63 @@ class _Shape:
                 self.optional.add(value)
             elif key == "index":
                 self.open = True
-            elif key == "extends":
-                base = _named_shape(index, rel, value, depth + 1)
+            elif key in ("extends", "extends_expr", "expr"):
+                base = (
+                    _named_shape(index, rel, value, depth + 1)
+                    if key == "extends"
+                    else _expression_shape(index, rel, json.loads(value) if value else None, depth + 1)
+                )
                 if base is None:
                     return False
-                self.required |= base.required
-                self.optional |= base.optional
-                self.open = self.open or base.open
+                self.merge(base)
         return True
+
+    def merge(self, other: "_Shape") -> None:
+        """Both shapes' keys (an intersection, or a base interface): required on either side wins."""
+        self.required |= other.required
+        self.optional = (self.optional | other.optional) - self.required
+        self.open = self.open or other.open
+
+
+def _expression_shape(index: EventIndex, rel: str, expression, depth: int) -> _Shape | None:
+    """The keys of a type expression recorded by `patterns.type_expression`, as seen from file `rel`."""
+    if depth > 8 or not isinstance(expression, list) or not expression:
+        return None
+    kind, *args = expression
+    if kind == "named":
+        return _named_shape(index, rel, args[0], depth + 1)
+    if kind == "object":
+        shape = _Shape()
+        return shape if shape.add([tuple(pair) for pair in args[0]], index, rel, depth) else None
+    if kind == "and":
+        shape = _Shape()
+        for part in args[0]:
+            found = _expression_shape(index, rel, part, depth + 1)
+            if found is None:
+                return None
+            shape.merge(found)
+        return shape
+    inner = _expression_shape(index, rel, args[0], depth + 1) if args else None
+    if inner is None:
+        return None
+    if kind == "partial":
+        inner.optional |= inner.required
+        inner.required = set()
+    elif kind == "required":
+        inner.required |= inner.optional
+        inner.optional = set()
+    elif kind in ("pick", "omit") and len(args) == 2:
+        keys = set(args[1])
+        if kind == "pick":
+            inner.required &= keys
+            inner.optional &= keys
+            inner.open = False
+        else:
+            inner.required -= keys
+            inner.optional -= keys
+    elif kind != "readonly":
+        return None
+    return inner
 
 
 def _type_shape_in(index: EventIndex, rel: str, name: str) -> Finding | None:
@@ -78,6 +131,8 @@ def declared_shape(index: EventIndex, declaration) -> _Shape | None:
         return shape if shape.add(found.data, index, declaration.file, 0) else None
     if values.get("shape") == "named":
         return _named_shape(index, declaration.file, values["type"])
+    if values.get("shape") == "expr":
+        return _expression_shape(index, declaration.file, json.loads(values["expr"]), 0)
     return None
 
 
