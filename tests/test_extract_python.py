@@ -763,6 +763,55 @@ def test_server_annotated_at_class_level_is_held_by_that_class_only():
     assert facts.connections == ()  # annotated, not constructed here
 
 
+def test_a_subclass_holds_what_its_base_class_in_the_same_file_holds():
+    facts = facts_of(
+        """\
+        import socketio
+
+        class Realtime:
+            def __init__(self):
+                self.server = socketio.AsyncServer(async_mode="asgi")
+
+        class Notifier(Realtime):
+            async def lead_created(self, org_id, lead_id):
+                await self.server.emit("lead:new", {"leadId": lead_id}, room=f"org:{org_id}")
+
+        class Loop(Loop):  # a class naming itself as its base must not loop
+            def ping(self):
+                self.server.emit("not-a-site", {})
+        """
+    )
+    [emit] = facts.emits
+    assert (emit.name, emit.receiver.root, emit.receiver.kind) == (Lit("lead:new"), "self.server", SocketKind.SERVER)
+    assert rooms(emit.chain) == [('f"org:{org_id}"', "org:")]
+
+
+def test_a_server_on_the_app_state_is_a_receiver_there_and_through_the_request():
+    facts = facts_of(
+        """\
+        import socketio
+        from fastapi import FastAPI, Request
+
+        app = FastAPI()
+        app.state.sio = socketio.AsyncServer(async_mode="asgi")
+
+        @app.state.sio.on("chat:join")
+        async def join(sid, room):
+            await app.state.sio.enter_room(sid, room)
+
+        @app.post("/leads")
+        async def create_lead(request: Request):
+            await request.app.state.sio.emit("lead:new", {"id": 1}, room="org:1")
+            await request.app.state.cache.emit("not-a-site", {})
+        """
+    )
+    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
+        (Lit("lead:new"), "request.app.state.sio", SocketKind.SERVER)
+    ]
+    assert [(l.name, l.receiver.root) for l in facts.listeners] == [(Lit("chat:join"), "app.state.sio")]
+    assert [(c.kind, c.binding) for c in facts.connections] == [(SocketKind.SERVER, "app.state.sio")]
+
+
 def test_attribute_holding_no_socket_is_not_a_receiver():
     facts = facts_of(
         """\

@@ -10,7 +10,10 @@ a `ChainStep("to", rooms=...)`, `skip_sid=` a `ChainStep("except", ...)`; an emi
 `sid` (or Flask's `request.sid`) is a SERVER_SOCKET receiver without a chain, i.e. scope SOCKET.
 
 A server or client held on an instance (`self.sio = socketio.AsyncServer()` in a method, or
-`sio: socketio.AsyncServer` in the class body) is a receiver `self.sio` in that class's methods only.
+`sio: socketio.AsyncServer` in the class body) is a receiver `self.sio` in that class's methods, and in
+those of its subclasses in the same file. One stored on a module-level object's attribute
+(`app.state.sio = AsyncServer()`, FastAPI's app state) is a receiver wherever a path ends with that
+attribute path (`app.state.sio`, `request.app.state.sio`).
 
 Event names resolve like the TS ones: module-level string constants and class attributes are `bindings`,
 every module-level name is an export, and imports of the app's own modules become `Import`s with a path
@@ -240,6 +243,27 @@ class _Names:
     # in a method, `sio: socketio.AsyncServer` in the class body). Keyed by node so another class's
     # `self.sio` stays unrelated.
     held: dict[int, dict[str, _SocketName]] = field(default_factory=dict)
+    module_classes: dict[str, cst.ClassDef] = field(default_factory=dict)  # module-level classes by name
+    # Servers/clients stored on an attribute of a module-level object: `app.state.sio = AsyncServer()`
+    # (FastAPI's app state), read back as `app.state.sio` or `request.app.state.sio`.
+    attribute_sockets: dict[tuple[str, ...], _SocketName] = field(default_factory=dict)
+
+    def held_by(self, node: cst.ClassDef, seen: frozenset[int] = frozenset()) -> dict[str, _SocketName]:
+        """What instances of a class hold, its own attributes over those of its bases in this file."""
+        held: dict[str, _SocketName] = {}
+        for base in node.bases:
+            parent = self.module_classes.get(base.value.value) if isinstance(base.value, cst.Name) else None
+            if parent is not None and id(parent) not in seen | {id(node)}:
+                held.update(self.held_by(parent, seen | {id(node)}))
+        held.update(self.held.get(id(node), {}))
+        return held
+
+    def attribute_socket(self, path: tuple[str, ...]) -> _SocketName | None:
+        """The server an attribute path reads: `app.state.sio`, or `request.app.state.sio` ending with it."""
+        for held_path, socket in self.attribute_sockets.items():
+            if path[-len(held_path) :] == held_path:
+                return socket
+        return None
 
     def exported(self) -> tuple[tuple[str, str], ...]:
         """Every module-level name is importable in Python."""
@@ -325,6 +349,7 @@ class _NameCollector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         if self.depth == 0:
+            self.names.module_classes[node.name.value] = node
             members = _class_constants(node, self.positions)
             if members:
                 self.names.bindings[node.name.value] = ObjectValue(members)
@@ -377,8 +402,14 @@ class _NameCollector(cst.CSTVisitor):
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Attribute):
             made = self.names.qualified(value.func) if isinstance(value, cst.Call) else None
-            if made in _CONSTRUCTORS and self._hold(target, _SocketName(_CONSTRUCTORS[made], made[0], made[1])):
+            if made not in _CONSTRUCTORS:
+                return
+            socket = _SocketName(_CONSTRUCTORS[made], made[0], made[1])
+            if self._hold(target, socket):
                 self.names.bound_calls[id(value)] = f"self.{target.attr.value}"
+            elif self.depth == 0 and (path := _dotted(target)) is not None and len(path) >= 2:
+                self.names.attribute_sockets[path] = socket
+                self.names.bound_calls[id(value)] = ".".join(path)
             return
         if not isinstance(target, cst.Name):
             return
@@ -523,7 +554,7 @@ class _SiteCollector(cst.CSTVisitor):
         kind = None
         for base in node.bases:
             kind = kind or _NAMESPACE_BASES.get(self.names.qualified(base.value))  # type: ignore[arg-type]
-        self.classes.append(_Class(node.name.value, kind, len(self.functions), self.names.held.get(id(node), {})))
+        self.classes.append(_Class(node.name.value, kind, len(self.functions), self.names.held_by(node)))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.pop()
@@ -680,6 +711,10 @@ class _SiteCollector(cst.CSTVisitor):
         if _is_self_attribute(expr):
             held = self._held(expr.attr.value)  # type: ignore[attr-defined]
             return Receiver(f"self.{expr.attr.value}", held.kind) if held is not None else None  # type: ignore[attr-defined]
+        if isinstance(expr, cst.Attribute):
+            path = _dotted(expr)
+            stored = self.names.attribute_socket(path) if path is not None else None
+            return Receiver(".".join(path), stored.kind) if stored is not None else None  # type: ignore[arg-type]
         if not isinstance(expr, cst.Name):
             return None
         name = expr.value
