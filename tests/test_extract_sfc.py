@@ -374,3 +374,99 @@ async def test_language_server_navigates_and_completes_in_a_vue_file(tmp_path):
             lsp.CompletionParams(lsp.TextDocumentIdentifier(badge), lsp.Position(1, 18))
         )
         assert result is None or result.items == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Code in the markup: Vue directives, Svelte expressions
+
+TEMPLATE_VUE = """<template>
+  <form @submit.prevent="socket.emit('chat:send', { text })">
+    <button title="Envoyer — ✉" @click="socket.emit('chat:typing')" :disabled="!socket.connected">↵</button>
+    <my-dialog v-if="open" @close="$emit('close')" @save="save" v-on:ping="() => socket.emit('chat:ping')" />
+    <p>{{ socket.emit('not:code') }}</p>
+  </form>
+</template>
+
+<script setup lang="ts">
+import { ref } from "vue";
+import { socket } from "../socket";
+const text = ref("");
+const open = ref(false);
+const save = () => {};
+</script>
+"""
+
+
+def test_vue_directives_are_code_that_sees_the_script_setup():
+    facts = extract("src/components/Composer.vue", TEMPLATE_VUE)
+    assert not facts.has_errors
+    emits = {emit.name.value: emit for emit in facts.emits}
+    assert sorted(emits) == ["chat:ping", "chat:send", "chat:typing"]  # not `$emit`, not an interpolation
+    for name, emit in emits.items():
+        needle = f"'{name}'"
+        assert (emit.span.start_line, emit.span.start_col, emit.span.end_col) == (
+            *position(TEMPLATE_VUE, needle),
+            position(TEMPLATE_VUE, needle)[1] + len(needle),
+        )
+        assert TEMPLATE_VUE.encode()[emit.span.start_byte : emit.span.end_byte] == needle.encode()
+        assert emit.receiver.root == "socket"
+    payload = emits["chat:send"].payload_spans[0]
+    assert TEMPLATE_VUE.encode()[payload.start_byte : payload.end_byte] == b"{ text }"
+    assert {(i.local, i.specifier) for i in facts.imports} == {("ref", "vue"), ("socket", "../socket")}
+
+
+SVELTE_MARKUP = """<script context="module">
+  export const ssr = false;
+</script>
+
+<script>
+  import { socket } from "$lib/socket";
+  let text = "";
+</script>
+
+{#if socket.connected}
+  <input bind:value={text} on:keydown={() => socket.emit("chat:typing")} {...$$restProps} />
+  <button onclick={() => socket.emit("chat:send", { text })}>Envoyer ✉</button>
+{:else}
+  <p>{socket.emit("chat:reconnect") && "…"}</p>
+{/if}
+{@html "<b>socket.emit('not:code')</b>"}
+"""
+
+
+def test_svelte_expressions_are_code_but_block_tags_html_and_spreads_are_not():
+    facts = extract("src/routes/+page.svelte", SVELTE_MARKUP)
+    assert not facts.has_errors
+    assert sorted(emit.name.value for emit in facts.emits) == ["chat:reconnect", "chat:send", "chat:typing"]
+    for emit in facts.emits:
+        assert (emit.span.start_line, emit.span.start_col) == position(SVELTE_MARKUP, f'"{emit.name.value}"')
+    assert ("ssr", "ssr") in facts.exports  # the module script is still extracted on its own
+
+
+def test_markup_code_without_a_script_is_extracted_alone():
+    text = '<template><button @click="socket.emit(\'ping\')">p</button></template>\n'
+    (emit,) = extract("src/Ping.vue", text).emits
+    assert (emit.name.value, emit.receiver.root) == ("ping", "socket")
+    assert (emit.span.start_line, emit.span.start_col) == position(text, "'ping'")
+
+
+def test_a_vue_template_emit_pairs_with_the_server(tmp_path: Path, capsys):
+    write(tmp_path, "package.json", json.dumps({"name": "chat", "private": True, "workspaces": ["server", "client"]}))
+    write(tmp_path, "server/package.json", json.dumps({"name": "server", "dependencies": {"socket.io": "^4"}}))
+    write(
+        tmp_path,
+        "server/index.ts",
+        'import { Server } from "socket.io";\nconst io = new Server();\n'
+        'io.on("connection", (socket) => {\n  socket.on("chat:send", () => {});\n  socket.on("chat:typing", () => {});\n'
+        '  socket.on("chat:ping", () => {});\n  socket.on("hello", () => {});\n});\n',
+    )
+    write(tmp_path, "client/package.json", json.dumps({"name": "client", "dependencies": {"socket.io-client": "^4", "vue": "^3"}}))
+    write(
+        tmp_path,
+        "client/src/socket.ts",
+        'import { io } from "socket.io-client";\nexport const socket = io();\nsocket.emit("hello");\n',
+    )
+    write(tmp_path, "client/src/components/Composer.vue", TEMPLATE_VUE)
+    main(["check", str(tmp_path), "--format", "json", "--quiet", "--fail-on", "never"])
+    diagnostics = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert not [d for d in diagnostics if d["code"] == "no-emitter"], diagnostics

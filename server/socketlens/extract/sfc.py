@@ -1,4 +1,5 @@
-"""Single-file components (.vue, .svelte): the `<script>` blocks are TS/JS; everything else is not ours.
+"""Single-file components (.vue, .svelte): the `<script>` blocks are TS/JS, and so is the code in the markup
+(Vue's `@click="..."` / `:prop="..."` directives, Svelte's `{...}` expressions and `on:click={...}`).
 
 Finding the blocks is a small scan of the HTML-like outer markup (tags, quoted attributes, comments,
 `{{ }}`/`{ }` expressions), never of the script text itself: a block ends at the first `</script`, exactly
@@ -7,9 +8,11 @@ as Vue's and Svelte's compilers (and browsers) end it.
 Each block is extracted by the TS/JS extractor from a copy of the file in which every byte outside the
 block is blanked to a space (newlines kept). Byte offsets and lines therefore come out in file
 coordinates by construction — including the byte offsets rules keep in `Finding.data` (fix insertion
-points), which no span shifter could know about. The one thing blanking cannot keep is the code-point
-column on the block's first line when non-ASCII text precedes the block on that line; `shift_spans`
-corrects those few spans by walking the facts generically.
+points), which no span shifter could know about. The markup's code is kept in the copy of the block the
+template sees (`<script setup>`, Svelte's instance script), each piece made a statement of its own by
+turning the delimiter before it (the attribute's quote, the `{`) into a `;`. The one thing blanking
+cannot keep is a code-point column when non-ASCII text precedes code on its line; `shift_spans` corrects
+those spans by walking the facts generically.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
+from socketlens.extract.syntax import LineIndex
 from socketlens.extract.typescript import extract_typescript
 from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.model import FileFacts, Span, empty_facts
@@ -47,6 +51,8 @@ _VOID_ELEMENTS = frozenset(
     b"area base br col embed hr img input link meta param source track wbr".split()
 )
 _RAW_TEXT_ELEMENTS = frozenset({b"script", b"style", b"textarea", b"title"})
+# Vue attributes whose value is JS: event handlers and bindings.
+_VUE_CODE_ATTRIBUTES = ("@", "v-on:", ":", "v-bind:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,15 @@ def script_blocks(data: bytes, language: str = "vue") -> list[ScriptBlock]:
     return scanner.blocks()
 
 
+def markup_code(data: bytes, language: str = "vue") -> list[tuple[int, int]]:
+    """Byte ranges of the JS code in a component's markup, in file order; the byte before each is its
+    delimiter (a quote or `{`). Vue: the values of `@`/`v-on:`/`:`/`v-bind:` attributes. Svelte: every
+    `{...}` expression but block tags (`{#if}`, `{:else}`, `{/if}`, `{@html}`) and attribute spreads."""
+    scanner = _Scanner(data, vue=language == "vue")
+    scanner.blocks()
+    return scanner.code
+
+
 def script_block_at(data: bytes, language: str, offset: int) -> ScriptBlock | None:
     """The script block holding byte `offset`, for features that parse around the cursor (completion)."""
     return next((block for block in script_blocks(data, language) if block.contains(offset)), None)
@@ -85,13 +100,42 @@ _BLANK = bytes(byte if byte in b"\n\r" else 0x20 for byte in range(256))
 
 
 def extract_sfc(rel: str, data: bytes, language: str, content_hash: str, options: ExtractOptions) -> FileFacts:
-    """The facts of every script block of a .vue/.svelte file, merged, positioned in the file."""
+    """The facts of every script block of a .vue/.svelte file and of its markup's code, merged, positioned
+    in the file."""
+    scanner = _Scanner(data, vue=language == "vue")
+    blocks = scanner.blocks()
+    template_block = _block_the_markup_sees(blocks, language) if scanner.code else None
     merged = empty_facts(rel, language, content_hash)
-    for block in script_blocks(data, language):
-        facts = extract_typescript(rel, blanked(data, block), block.grammar, content_hash, options)
-        facts = _fix_first_line_columns(data, block, facts)
+    for block in blocks:
+        copy = blanked(data, block)
+        if block is template_block:
+            copy = _with_markup_code(copy, data, scanner.code)
+        facts = extract_typescript(rel, copy, block.grammar, content_hash, options)
         merged = merge_facts(merged, facts)
-    return merged
+    if scanner.code and template_block is None:  # markup without a script of its own: its code alone
+        copy = _with_markup_code(data.translate(_BLANK), data, scanner.code)
+        merged = merge_facts(merged, extract_typescript(rel, copy, "javascript", content_hash, options))
+    return _columns_in_file(data, merged)
+
+
+def _block_the_markup_sees(blocks: list[ScriptBlock], language: str) -> ScriptBlock | None:
+    """The script whose bindings the markup uses: Vue's `<script setup>` (else its only `<script>`),
+    Svelte's instance script (not `context="module"` / `module`)."""
+    attributes = [dict(block.attributes) for block in blocks]
+    if language == "vue":
+        setup = [block for block, attrs in zip(blocks, attributes) if "setup" in attrs]
+        return setup[0] if setup else (blocks[0] if len(blocks) == 1 else None)
+    instance = [block for block, attrs in zip(blocks, attributes) if attrs.get("context") != "module" and "module" not in attrs]
+    return instance[0] if instance else None
+
+
+def _with_markup_code(copy: bytes, data: bytes, code: list[tuple[int, int]]) -> bytes:
+    """`copy` with the markup's code put back at its place, each piece after a `;` (its delimiter's byte)."""
+    kept = bytearray(copy)
+    for start, end in code:
+        kept[start - 1] = 0x3B  # `;`: the quote or `{` before the code
+        kept[start:end] = data[start:end]
+    return bytes(kept)
 
 
 def merge_facts(into: FileFacts, other: FileFacts) -> FileFacts:
@@ -132,21 +176,19 @@ def shift_spans(value: T, move: Callable[[Span], Span]) -> T:
     return value
 
 
-def _fix_first_line_columns(data: bytes, block: ScriptBlock, facts: FileFacts) -> FileFacts:
-    line_start = data.rfind(b"\n", 0, block.start) + 1
-    prefix = data[line_start : block.start]
-    # Blanked, the prefix counts one column per byte; in the real file, one per code point.
-    excess = len(prefix) - len(prefix.decode("utf-8", errors="replace"))
-    if excess == 0:
+def _columns_in_file(data: bytes, facts: FileFacts) -> FileFacts:
+    """Blanked, the markup before code on its line counts one column per byte; in the real file, one per
+    code point. An ASCII file needs nothing; otherwise every column is recounted from its byte offset."""
+    if data.isascii():
         return facts
-    line = data.count(b"\n", 0, block.start)
+    lines = LineIndex(data)
 
     def move(span: Span) -> Span:
-        return dataclasses.replace(
-            span,
-            start_col=span.start_col - excess if span.start_line == line else span.start_col,
-            end_col=span.end_col - excess if span.end_line == line else span.end_col,
-        )
+        start_col = lines.column(span.start_line, span.start_byte - lines.line_starts[span.start_line])
+        end_col = lines.column(span.end_line, span.end_byte - lines.line_starts[span.end_line])
+        if (start_col, end_col) == (span.start_col, span.end_col):
+            return span
+        return dataclasses.replace(span, start_col=start_col, end_col=end_col)
 
     return shift_spans(facts, move)
 
@@ -164,6 +206,7 @@ class _Scanner:
         self.lower = data.lower()
         self.vue = vue
         self.brace_expressions = not vue  # Svelte: `{...}` in text and attributes is JS
+        self.code: list[tuple[int, int]] = []  # JS in the markup (see `markup_code`)
 
     def blocks(self) -> list[ScriptBlock]:
         data, found, depth, pos = self.data, [], 0, 0
@@ -171,7 +214,10 @@ class _Scanner:
         while pos < size:
             byte = data[pos]
             if byte == 0x7B and self._expression_at(pos):  # `{`
-                pos = self._skip_expression(pos)
+                end = self._skip_expression(pos)
+                if self.brace_expressions:
+                    self._brace_code(pos, end)
+                pos = end
                 continue
             if byte != 0x3C:  # `<`
                 pos += 1
@@ -228,7 +274,9 @@ class _Scanner:
                 pos += 1
                 continue
             if byte == 0x7B and self.brace_expressions:  # `{...spread}` / `{shorthand}`
-                pos = self._skip_expression(pos)
+                end = self._skip_expression(pos)
+                self._brace_code(pos, end)
+                pos = end
                 continue
             name_start = pos
             while pos < size and data[pos] not in b" \t\r\n\f/>=":
@@ -245,10 +293,13 @@ class _Scanner:
                     end = data.find(data[pos : pos + 1], pos + 1)
                     end = size if end < 0 else end
                     value = data[pos + 1 : end].decode("utf-8", errors="replace")
+                    if self.vue and name.startswith(_VUE_CODE_ATTRIBUTES) and end < size:
+                        self.code.append((pos + 1, end))
                     pos = end + 1
                 elif pos < size and data[pos] == 0x7B and self.brace_expressions:
                     end = self._skip_expression(pos)
                     value = data[pos:end].decode("utf-8", errors="replace")
+                    self._brace_code(pos, end)
                     pos = end
                 else:
                     value_start = pos
@@ -257,6 +308,15 @@ class _Scanner:
                     value = data[value_start:pos].decode("utf-8", errors="replace")
             attributes.append((name, value))
         return size, tuple(attributes), False
+
+    def _brace_code(self, start: int, end: int) -> None:
+        """Record the code of a Svelte `{...}` (from its `{` at `start` to past its `}` at `end`)."""
+        if end > len(self.data) or self.data[end - 1] != 0x7D:
+            return  # unbalanced: runs to the end of the file
+        inner = self.data[start + 1 : end - 1].lstrip()
+        if inner[:1] in (b"#", b":", b"/", b"@") or inner.startswith(b"..."):
+            return  # block tags, `{@html}`, `{...spread}`: not an expression
+        self.code.append((start + 1, end - 1))
 
     def _expression_at(self, pos: int) -> bool:
         # Vue interpolations are `{{ }}`; Svelte's are any balanced `{ }` (a literal brace must be escaped).
@@ -313,4 +373,13 @@ def _grammar_of(attributes: tuple[tuple[str, str], ...]) -> str | None:
     return _GRAMMAR_OF_TYPE.get(values.get("type", "").strip().lower())
 
 
-__all__ = ["ScriptBlock", "blanked", "extract_sfc", "merge_facts", "script_block_at", "script_blocks", "shift_spans"]
+__all__ = [
+    "ScriptBlock",
+    "blanked",
+    "extract_sfc",
+    "markup_code",
+    "merge_facts",
+    "script_block_at",
+    "script_blocks",
+    "shift_spans",
+]
