@@ -2,7 +2,8 @@
 
 A replay must be exactly the output of a normal run, and must never happen once anything the run read has
 changed. Repositories are aged (mtimes an hour back) so that the first run may be recorded: files written
-in the last two seconds are "racily clean" and never recorded."""
+in the last two seconds are "racily clean" and never recorded. socketlens's own modules are inputs too:
+right after editing one, these tests see no replay for two seconds."""
 
 from __future__ import annotations
 

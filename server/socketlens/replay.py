@@ -123,36 +123,61 @@ class Recording:
         if self.key is None:
             return
         try:
-            names = sorted(self._inputs())
+            # The files opened here (a run after an edit extracts the edited file itself) and the
+            # directories listed tell most racy runs apart before every file is stat'ed.
+            module_files = _module_files()
+            if self._racy(_stats(sorted(self._opened_and_listed(module_files)))):
+                return
+            names = sorted(self._inputs(module_files))
             stats = _stats(names)
-            if any(mtime > self.started_ns - _RACY_NS for mtime, _ in stats):
+            if self._racy(stats):
                 return
             record = (_FORMAT, self.key, "\0".join(names), stats, "".join(self._out.parts), "".join(self._err.parts), code)
             _write_atomically(_record_path(self.key), marshal.dumps(record))
         except (OSError, ValueError):  # a read-only cache, a name that cannot be encoded...
             pass
 
-    def _inputs(self) -> set[str]:
-        modules = [m for m in list(sys.modules.values()) if isinstance(getattr(m, "__file__", None), str)]
-        module_files = {os.path.abspath(m.__file__) for m in modules}
-        module_files |= {os.path.abspath(m.__cached__) for m in modules if isinstance(getattr(m, "__cached__", None), str)}
-        code_directories = _code_directories()
-        inputs = {f for f in (os.path.abspath(m.__file__) for m in modules) if f.startswith(code_directories)}
+    def _racy(self, stats: list[tuple[int, int]]) -> bool:
+        return any(mtime > self.started_ns - _RACY_NS for mtime, _ in stats)
+
+    def _opened_and_listed(self, module_files: set[str]) -> set[str]:
+        """The files this process read (not its own modules) and the directories it listed."""
+        found = set(map(os.path.abspath, self.listed))
+        found.update(f for f in map(os.path.abspath, self.opened) if f not in module_files)
+        return _without_caches_and_devices(found)
+
+    def _inputs(self, module_files: set[str] | None = None) -> set[str]:
+        """Everything the output depends on: what was read and listed, every file of the directories
+        listed (the worker processes read those), the paths probed, and the code that ran."""
+        module_files = _module_files() if module_files is None else module_files
+        inputs = self._opened_and_listed(module_files)
         for directory in map(os.path.abspath, self.listed):
-            inputs.add(directory)
             try:
                 with os.scandir(directory) as entries:
                     inputs.update(entry.path for entry in entries if not entry.is_dir())
             except OSError:
                 pass
-        inputs.update(f for f in map(os.path.abspath, self.opened) if f not in module_files)
         for path in map(os.path.abspath, self.probed):
             # An absent path appears by changing its nearest existing ancestor.
             while not os.path.lexists(path) and os.path.dirname(path) != path:
                 path = os.path.dirname(path)
             inputs.add(path)
-        ignored = (os.path.abspath(cache_dir()) + os.sep, *_SYSTEM_PREFIXES)
-        return {path for path in inputs if not path.startswith(ignored)}
+        code_directories = _code_directories()
+        inputs.update(f for f in module_files if f.startswith(code_directories) and not f.endswith(".pyc"))
+        return _without_caches_and_devices(inputs)
+
+
+def _module_files() -> set[str]:
+    """The source and bytecode files of the modules loaded in this process."""
+    modules = [m for m in list(sys.modules.values()) if isinstance(getattr(m, "__file__", None), str)]
+    files = {os.path.abspath(m.__file__) for m in modules}
+    files |= {os.path.abspath(m.__cached__) for m in modules if isinstance(getattr(m, "__cached__", None), str)}
+    return files
+
+
+def _without_caches_and_devices(paths: set[str]) -> set[str]:
+    ignored = (os.path.join(os.path.abspath(cache_dir()), ""), *_SYSTEM_PREFIXES)
+    return {path for path in paths if not path.startswith(ignored)}
 
 
 def _code_directories() -> tuple[str, ...]:
