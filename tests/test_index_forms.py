@@ -1015,3 +1015,98 @@ def test_a_service_emitting_through_an_injected_gateway_gets_the_gateway_namespa
     broadcasts = [d for d in run_rules(RuleContext(index=index, config=Config())) if d.code == "unscoped-broadcast"]
     reach = "every connected socket" if namespace == "/" else f"every socket of {namespace}"
     assert [(d.file, d.message.split(";")[0]) for d in broadcasts] == [(service, f'"chat:announce" is broadcast to {reach}')]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Module resolution: SvelteKit aliases and local-path dependencies, as a fresh clone has them
+
+
+def test_sveltekit_lib_imports_resolve_without_the_generated_tsconfig(tmp_path):
+    found = events(
+        catalog_of(
+            tmp_path,
+            {
+                "web/package.json": json.dumps(
+                    {
+                        "name": "app",
+                        "type": "module",
+                        "dependencies": {"socket.io-client": "4"},
+                        "devDependencies": {"@sveltejs/kit": "2", "svelte": "4"},
+                    }
+                ),
+                "web/tsconfig.json": '{"extends": "./.svelte-kit/tsconfig.json", "compilerOptions": {"strict": true}}',
+                "web/svelte.config.js": """
+                    const config = { kit: { alias: { $shared: '../shared' } } };
+                    export default config;
+                """,
+                "web/src/lib/events.ts": "export const Events = { Message: 'chat:message' } as const;\n",
+                "web/src/lib/socket.ts": """
+                    import { io } from 'socket.io-client';
+                    export const socket = io();
+                """,
+                "shared/event.ts": "export const Typing = 'chat:typing';\n",
+                "web/src/routes/+page.svelte": """
+                    <script lang="ts">
+                      import { onMount } from 'svelte';
+                      import { socket } from '$lib/socket';
+                      import { Events } from '$lib/events';
+                      import { Typing } from '$shared/event';
+                      onMount(() => {
+                        const h = (m: string) => console.log(m);
+                        socket.on(Events.Message, h);
+                        socket.emit(Typing);
+                        return () => socket.off(Events.Message, h);
+                      });
+                    </script>
+                """,
+            },
+            packages=False,
+        )
+    )
+    assert set(found) == {"chat:message", "chat:typing"}
+    listener = only(found["chat:message"]["listeners"])
+    assert (listener["file"], listener["line"], listener["side"]) == ("web/src/routes/+page.svelte", 9, "client")
+    emit = only(found["chat:typing"]["emits"])
+    assert (emit["file"], emit["line"], emit["side"]) == ("web/src/routes/+page.svelte", 10, "client")
+
+
+def test_a_file_dependency_on_a_build_folder_links_both_sides(tmp_path):
+    data = catalog_of(
+        tmp_path,
+        {
+            "shared/package.json": '{ "name": "shared", "private": true }',
+            "shared/tsconfig.json": '{ "compilerOptions": { "outDir": "build", "declaration": true } }',
+            "shared/src/events.ts": """
+                enum SocketEvent {
+                  CHAT_ADD_MESSAGE = 'chat-add-message',
+                }
+                export { SocketEvent };
+            """,
+            "backend/package.json": json.dumps(
+                {"name": "backend", "dependencies": {"guruhub-shared": "file:../shared/build", "socket.io": "4.5.1"}}
+            ),
+            "backend/src/socket.ts": """
+                import { Server } from 'socket.io';
+                import { SocketEvent } from 'guruhub-shared/events';
+                const io = new Server();
+                io.to('chat:1').emit(SocketEvent.CHAT_ADD_MESSAGE, { text: 'hi' });
+            """,
+            "frontend/package.json": json.dumps(
+                {"name": "frontend", "dependencies": {"guruhub-shared": "file:../shared", "socket.io-client": "4.5.1"}}
+            ),
+            "frontend/src/chat.ts": """
+                import { io } from 'socket.io-client';
+                import { SocketEvent } from 'guruhub-shared/build/events';
+                const socket = io('/chat');
+                socket.on(SocketEvent.CHAT_ADD_MESSAGE, (m: { text: string }) => console.log(m.text));
+            """,
+        },
+        packages=False,
+    )
+    assert data["dynamic"] == []
+    found = events(data)
+    assert set(found) == {"chat-add-message"}
+    emit = only(found["chat-add-message"]["emits"])
+    listener = only(found["chat-add-message"]["listeners"])
+    assert (emit["file"], emit["scope"], emit["side"]) == ("backend/src/socket.ts", "room", "server")
+    assert (listener["file"], listener["side"]) == ("frontend/src/chat.ts", "client")

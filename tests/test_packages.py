@@ -351,3 +351,209 @@ def test_a_deleted_then_created_file_changes_module_resolution(tmp_path):
     (tmp_path / "src" / "a.ts").write_text("export const A = 2;\n")
     workspace.file_changed("src/a.ts", exists=True)
     assert workspace.resolve_module("src/b.ts", "./a") == "src/a.ts"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# SvelteKit: `$lib` and `kit.alias` come from svelte.config.js, since .svelte-kit/tsconfig.json is gitignored
+
+
+def sveltekit(root: Path, rel_dir: str, config: str, config_name: str = "svelte.config.js") -> None:
+    pkg(root, rel_dir, name="app", devDependencies={"@sveltejs/kit": "^2", "svelte": "^4"})
+    prefix = f"{rel_dir}/" if rel_dir else ""
+    write(root, f"{prefix}tsconfig.json", '{"extends": "./.svelte-kit/tsconfig.json"}')
+    write(root, f"{prefix}{config_name}", config)
+    write(root, f"{prefix}src/lib/socket.ts")
+    write(root, f"{prefix}src/lib/events/index.ts")
+    write(root, f"{prefix}src/routes/+page.svelte", "<script>\n</script>\n")
+
+
+def test_sveltekit_lib_and_aliases_without_the_generated_tsconfig(tmp_path: Path) -> None:
+    sveltekit(
+        tmp_path,
+        "web",
+        """
+        import adapter from '@sveltejs/adapter-auto';
+        import path from 'node:path';
+        const config = {
+          kit: {
+            adapter: adapter(),
+            alias: {
+              $shared: '../shared',
+              '$utils/*': 'src/utils/*',
+              '$one': './src/one-file.ts',
+              $computed: path.resolve('src/computed'),
+              $outside: '../../elsewhere',
+            },
+          },
+        };
+        export default config;
+        """,
+    )
+    write(tmp_path, "shared/event.ts")
+    write(tmp_path, "web/src/utils/format.ts")
+    write(tmp_path, "web/src/one-file.ts")
+    write(tmp_path, "web/src/computed/x.ts")
+    page = "web/src/routes/+page.svelte"
+    ws = workspace(tmp_path)
+    assert ws.resolve_module(page, "$lib/socket") == "web/src/lib/socket.ts"
+    assert ws.resolve_module(page, "$lib/events") == "web/src/lib/events/index.ts"
+    assert ws.resolve_module("web/src/lib/socket.ts", "$lib/events") == "web/src/lib/events/index.ts"
+    # A key without `/*` names the folder and everything in it; one with `/*` only what is inside.
+    assert ws.resolve_module(page, "$shared/event") == "shared/event.ts"
+    assert ws.resolve_module(page, "$utils/format") == "web/src/utils/format.ts"
+    assert ws.resolve_module(page, "$one") == "web/src/one-file.ts"
+    # Only string literals are read, and nothing outside the repository.
+    assert ws.resolve_module(page, "$computed/x") is None
+    assert ws.resolve_module(page, "$outside/x") is None
+    assert ws.resolve_module(page, "$app/stores") is None
+
+
+def test_sveltekit_files_lib_and_other_config_forms(tmp_path: Path) -> None:
+    sveltekit(
+        tmp_path,
+        "ts",
+        """
+        import type { Config } from '@sveltejs/kit';
+        const kit = { files: { lib: 'src/library' }, alias: { '$events': 'src/events' } };
+        const config: Config = { kit } satisfies Config;
+        export default config;
+        """,
+        "svelte.config.ts",
+    )
+    write(tmp_path, "ts/src/library/socket.ts")
+    write(tmp_path, "ts/src/events/chat.ts")
+    sveltekit(tmp_path, "cjs", "module.exports = { kit: { alias: { $x: `src/x` } } };\n", "svelte.config.cjs")
+    write(tmp_path, "cjs/src/x/index.ts")
+    sveltekit(tmp_path, "inline", "export default { kit: { alias: { $x: 'src/x' } } };\n")
+    write(tmp_path, "inline/src/x.ts")
+    sveltekit(tmp_path, "broken", "export default { kit: { alias: { $x: 'src/x' ")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("ts/src/routes/+page.svelte", "$lib/socket") == "ts/src/library/socket.ts"
+    assert ws.resolve_module("ts/src/routes/+page.svelte", "$events/chat") == "ts/src/events/chat.ts"
+    assert ws.resolve_module("cjs/src/routes/+page.svelte", "$x") == "cjs/src/x/index.ts"
+    assert ws.resolve_module("inline/src/routes/+page.svelte", "$x") == "inline/src/x.ts"
+    assert ws.resolve_module("broken/src/routes/+page.svelte", "$lib/socket") == "broken/src/lib/socket.ts"
+
+
+def test_sveltekit_defaults_only_apply_to_files_of_a_sveltekit_project(tmp_path: Path) -> None:
+    sveltekit(tmp_path, "kit", "export default {};\n")
+    # Svelte without Kit: a svelte.config.js, but no `$lib`.
+    pkg(tmp_path, "plain", name="plain", devDependencies={"svelte": "^4"})
+    write(tmp_path, "plain/svelte.config.js", "export default {};\n")
+    write(tmp_path, "plain/src/lib/socket.ts")
+    write(tmp_path, "plain/src/App.svelte", "<script>\n</script>\n")
+    pkg(tmp_path, "other", name="other")
+    write(tmp_path, "other/src/lib/socket.ts")
+    write(tmp_path, "other/src/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("kit/src/routes/+page.svelte", "$lib/socket") == "kit/src/lib/socket.ts"
+    assert ws.resolve_module("plain/src/App.svelte", "$lib/socket") is None
+    assert ws.resolve_module("other/src/main.ts", "$lib/socket") is None
+
+
+def test_sveltekit_generated_tsconfig_paths_keep_working(tmp_path: Path) -> None:
+    sveltekit(tmp_path, "", "export default {};\n")
+    write(
+        tmp_path,
+        ".svelte-kit/tsconfig.json",
+        '{"compilerOptions": {"paths": {"$lib": ["../src/lib"], "$lib/*": ["../src/lib/*"],'
+        ' "$gen/*": ["../src/generated/*"]}}}',
+    )
+    write(tmp_path, "src/generated/events.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("src/routes/+page.svelte", "$lib/socket") == "src/lib/socket.ts"
+    assert ws.resolve_module("src/routes/+page.svelte", "$gen/events") == "src/generated/events.ts"
+
+
+def test_resolution_without_a_svelte_config_loads_no_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write(tmp_path, "src/lib/socket.ts")
+    write(tmp_path, "src/main.ts")
+    pkg(tmp_path, "", name="app", devDependencies={"@sveltejs/kit": "^2"})
+    script = (
+        "import sys; from pathlib import Path; from socketlens.packages import Workspace;"
+        f"ws = Workspace(Path({str(tmp_path)!r}), ['src/lib/socket.ts', 'src/main.ts']);"
+        "print(ws.resolve_module('src/main.ts', '$lib/socket'), 'tree_sitter' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.stdout.split() == ["None", "False"], run.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Local-path dependencies: `"shared": "file:../shared/build"` names a folder of the repository
+
+
+def file_dependency_repo(root: Path, target: str) -> Workspace:
+    pkg(root, "shared", name="shared", private=True)
+    write(root, "shared/tsconfig.json", '{ "compilerOptions": { "outDir": "build", "declaration": true } }')
+    write(root, "shared/src/events.ts")
+    write(root, "shared/src/index.ts")
+    pkg(root, "backend", name="backend", dependencies={"guruhub-shared": target, "socket.io": "4.5.1"})
+    write(root, "backend/src/socket.ts")
+    return workspace(root)
+
+
+def test_file_dependency_on_a_build_folder_lands_on_the_source(tmp_path: Path) -> None:
+    ws = file_dependency_repo(tmp_path, "file:../shared/build")
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared/events") == "shared/src/events.ts"
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared/events.js") == "shared/src/events.ts"
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared") == "shared/src/index.ts"
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared/missing") is None
+    # The dependency is the importer's: another package does not see it.
+    pkg(tmp_path, "other", name="other")
+    write(tmp_path, "other/a.ts")
+    assert workspace(tmp_path).resolve_module("other/a.ts", "guruhub-shared/events") is None
+
+
+def test_file_dependency_on_the_package_root(tmp_path: Path) -> None:
+    ws = file_dependency_repo(tmp_path / "plain", "file:../shared")
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared") == "shared/src/index.ts"
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared/build/events") == "shared/src/events.ts"
+    assert ws.resolve_module("backend/src/socket.ts", "guruhub-shared/events") == "shared/src/events.ts"
+    pkg(tmp_path / "main", "shared", name="shared", main="build/index.js")
+    write(tmp_path / "main", "shared/src/index.ts")
+    pkg(tmp_path / "main", "backend", name="backend", dependencies={"s": "link:../shared/"})
+    write(tmp_path / "main", "backend/src/socket.ts")
+    ws = workspace(tmp_path / "main")
+    assert ws.resolve_module("backend/src/socket.ts", "s") == "shared/src/index.ts"
+
+
+def test_local_path_dependency_forms(tmp_path: Path) -> None:
+    pkg(tmp_path, "libs/events", name="@acme/events")
+    write(tmp_path, "libs/events/tsconfig.json", '{"compilerOptions": {"outDir": "compiled", "rootDir": "source"}}')
+    write(tmp_path, "libs/events/source/chat.ts")
+    pkg(
+        tmp_path,
+        "apps/api",
+        name="api",
+        dependencies={
+            "linked": "link:../../libs/events/compiled",
+            "pnpm-path": "workspace:../../libs/events",
+            "tarball": "file:../../libs/events.tgz",
+            "outside": "file:../../../elsewhere",
+            "registry": "^1.0.0",
+        },
+        devDependencies={"dev": "file:../../libs/events/compiled"},
+    )
+    write(tmp_path, "apps/api/main.ts")
+    ws = workspace(tmp_path)
+    # outDir/rootDir of the target's tsconfig map the build folder back to the source.
+    assert ws.resolve_module("apps/api/main.ts", "linked/chat") == "libs/events/source/chat.ts"
+    assert ws.resolve_module("apps/api/main.ts", "dev/chat.js") == "libs/events/source/chat.ts"
+    assert ws.resolve_module("apps/api/main.ts", "pnpm-path/compiled/chat") == "libs/events/source/chat.ts"
+    assert ws.resolve_module("apps/api/main.ts", "tarball/chat") is None
+    assert ws.resolve_module("apps/api/main.ts", "outside/chat") is None
+    assert ws.resolve_module("apps/api/main.ts", "registry/chat") is None
+
+
+def test_workspace_package_entry_follows_tsconfig_out_dir(tmp_path: Path) -> None:
+    pkg(tmp_path, "", workspaces=["packages/*"])
+    pkg(tmp_path, "packages/events", name="events", main="compiled/index.js")
+    options = '{"compilerOptions": {"outDir": "./compiled", "rootDir": "./source"}}'
+    write(tmp_path, "packages/events/tsconfig.json", options)
+    write(tmp_path, "packages/events/source/index.ts")
+    write(tmp_path, "app/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("app/main.ts", "events") == "packages/events/source/index.ts"

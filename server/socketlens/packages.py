@@ -3,7 +3,9 @@
 An event declared in `packages/shared` and emitted in `apps/api` is only linked when the import
 `@acme/shared` resolves to the shared file, and an emit in one example app must never pair with a
 listener of another: this module answers both questions from package.json / pnpm-workspace.yaml /
-tsconfig.json files alone (no node_modules, no TypeScript).
+tsconfig.json files alone (no node_modules, no TypeScript). What a fresh clone lacks is inferred: the
+symlinks `file:`/`link:` dependencies would create, and the `$lib`/`kit.alias` paths SvelteKit writes into
+its gitignored .svelte-kit/tsconfig.json (read from svelte.config's syntax tree, never executed).
 """
 
 from __future__ import annotations
@@ -33,6 +35,18 @@ _OUTPUT_SUBDIRS = ("esm", "cjs", "mjs", "types", "es", "umd")
 _ENTRY_FALLBACKS = ("src/index.ts", "src/index.tsx", "index.ts", "index.tsx", "index.js")
 _CONDITION_ORDER = ("types", "typings", "import", "module", "default", "require", "node", "browser")
 _SKIP_GLOB_DIRS = frozenset({"node_modules", ".git", "dist", "build", ".next", ".turbo", "coverage"})
+# SvelteKit's config files with the grammar that reads each: `$lib` and `kit.alias` live there.
+_SVELTE_CONFIGS = (
+    ("svelte.config.js", "javascript"),
+    ("svelte.config.mjs", "javascript"),
+    ("svelte.config.cjs", "javascript"),
+    ("svelte.config.ts", "typescript"),
+)
+_KIT_LIB = "src/lib"  # `kit.files.lib` when the config does not say
+_DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+# Dependency specs that name a folder: `file:../shared/build`, `link:../shared`, yarn's `portal:`.
+_LOCAL_PROTOCOLS = ("file:", "link:", "portal:")
+_ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".zip")
 _SERVER_HALVES = frozenset({"server", "backend", "api"})
 _CLIENT_HALVES = frozenset({"client", "frontend", "web"})
 _HALF_APP_NAMES = _SERVER_HALVES | _CLIENT_HALVES
@@ -269,6 +283,8 @@ class _TsConfig:
     base_url: str | None = None  # root-relative directory
     paths: tuple[tuple[str, tuple[str, ...]], ...] = ()
     paths_base: str | None = None  # directory the `paths` targets are relative to
+    out_dir: str | None = None  # root-relative `outDir`: where the compiled files go
+    root_dir: str | None = None  # root-relative `rootDir`: the source folder mirrored into outDir
 
 
 class Workspace:
@@ -286,6 +302,10 @@ class Workspace:
         self._tsconfig_of_dir: dict[str, _TsConfig | None] = {}
         self._tsconfig_files: dict[str, _TsConfig] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
+        self._kit_aliases: dict[str, _TsConfig | None] = {}
+        self._dependency_specs: dict[str, dict[str, str]] = {}
+        self._folder_packages: dict[str, Package] = {}
+        self._build_configs: dict[str, _TsConfig | None] = {}
 
         candidate_dirs: set[str] = {""}
         for rel in self.files:
@@ -326,6 +346,8 @@ class Workspace:
         self._exists_cache.clear()
         self._isdir_cache.clear()
         self._resolve_cache.clear()
+        if rel.rpartition("/")[2].startswith("svelte.config."):
+            self._kit_aliases.clear()
 
     def _isfile(self, rel: str) -> bool:
         cached = self._exists_cache.get(rel)
@@ -463,7 +485,7 @@ class Workspace:
                     continue
                 hit = self._probe(rel, only_discovered)
                 if hit is None:
-                    for mapped in _output_to_source(directory, rel):
+                    for mapped in self._sources_of_output(directory, rel):
                         hit = self._probe(mapped, only_discovered)
                         if hit is not None:
                             break
@@ -606,17 +628,22 @@ class Workspace:
             return None if rel is None else self._probe_both(rel)
 
         tsconfig = self._tsconfig_for(directory)
-        if tsconfig is not None:
-            if tsconfig.paths:
-                hit = self._resolve_paths(tsconfig, spec)
+        if tsconfig is not None and tsconfig.paths:
+            hit = self._resolve_paths(tsconfig, spec)
+            if hit is not None:
+                return hit
+        # What .svelte-kit/tsconfig.json would say, for a clone where it was never generated.
+        kit_aliases = self._sveltekit_aliases(directory)
+        if kit_aliases is not None:
+            hit = self._resolve_paths(kit_aliases, spec)
+            if hit is not None:
+                return hit
+        if tsconfig is not None and tsconfig.base_url is not None:
+            rel = _join(tsconfig.base_url, spec)
+            if rel is not None:
+                hit = self._probe_both(rel)
                 if hit is not None:
                     return hit
-            if tsconfig.base_url is not None:
-                rel = _join(tsconfig.base_url, spec)
-                if rel is not None:
-                    hit = self._probe_both(rel)
-                    if hit is not None:
-                        return hit
 
         return self._resolve_package_name(directory, spec)
 
@@ -683,11 +710,19 @@ class Workspace:
             return None
         name = "/".join(parts[:name_len])
         subpath = "/".join(parts[name_len:])
+        folder = self._local_dependency(directory, name)
+        if folder is not None:
+            hit = self._resolve_in_folder(folder, subpath)
+            if hit is not None:
+                return hit
         package = self._pick_package(directory, name)
         if package is None:
             return None
         if not subpath:
             return package.entry
+        return self._resolve_subpath(package, subpath)
+
+    def _resolve_subpath(self, package: Package, subpath: str) -> str | None:
         manifest = self._manifest(package.dir)
         candidates: list[str] = []
         target = _exports_target(manifest.get("exports"), "./" + subpath)
@@ -695,6 +730,138 @@ class Workspace:
             candidates.append(target)
         candidates.append(subpath)
         return self._first_target(package.dir, candidates)
+
+    # -- local-path dependencies -------------------------------------------------------------------------
+
+    def _local_dependency(self, directory: str, name: str) -> str | None:
+        """The repository folder that `node_modules/<name>` links to, when the nearest package declaring the
+        dependency declares it with a path (`file:../shared/build`); None otherwise."""
+        package = self.package_of(directory)
+        while package is not None:
+            spec = self._dependency_specs_of(package.dir).get(name)
+            if spec is not None:
+                return self._local_folder(package.dir, spec)
+            if not package.dir:
+                return None
+            package = self.package_of(_parent(package.dir))
+        return None
+
+    def _dependency_specs_of(self, package_dir: str) -> dict[str, str]:
+        cached = self._dependency_specs.get(package_dir)
+        if cached is None:
+            cached = {}
+            manifest = self._manifest(package_dir)
+            for field in _DEPENDENCY_FIELDS:
+                declared = manifest.get(field)
+                if isinstance(declared, dict):
+                    for name, spec in declared.items():
+                        if isinstance(spec, str):
+                            cached.setdefault(str(name), spec)
+            self._dependency_specs[package_dir] = cached
+        return cached
+
+    def _local_folder(self, package_dir: str, spec: str) -> str | None:
+        """Root-relative folder a path dependency names; None for any other spec, an archive, or a folder
+        outside the repository."""
+        path = _local_dependency_path(spec)
+        if path is None or path.lower().endswith(_ARCHIVE_SUFFIXES):
+            return None
+        if os.path.isabs(path):
+            path = os.path.relpath(path, self._root_str).replace(os.sep, "/")
+            return _join("", path)
+        return _join(package_dir, _strip_dot(path) or ".")
+
+    def _resolve_in_folder(self, folder: str, subpath: str) -> str | None:
+        """An import through a path dependency: into the folder's own package when it has a package.json,
+        else into the folder as the build output of the package around it (`shared/build` of `shared`)."""
+        if self._isfile(self._j(folder, "package.json")):
+            package = self._package_at(folder)
+            if not subpath:
+                return package.entry
+            hit = self._resolve_subpath(package, subpath)
+            if hit is None:
+                # `shared/events` through `file:../shared` when only shared/build/events.js would exist.
+                for root in self._source_roots(folder):
+                    hit = self._probe_both(self._j(root, subpath))
+                    if hit is not None:
+                        break
+            return hit
+        owner = self.package_of(folder)
+        owner_dir = owner.dir if owner is not None else ""
+        inside = folder[len(owner_dir) + 1 :] if owner_dir else folder
+        return self._first_target(owner_dir, [posixpath.join(inside, subpath or "index")])
+
+    def _package_at(self, directory: str) -> Package:
+        package = self._packages.get(directory) or self._folder_packages.get(directory)
+        if package is None:
+            package = self._folder_packages[directory] = self._make_package(directory)
+        return package
+
+    # -- compiled files back to their source ---------------------------------------------------------------
+
+    def _sources_of_output(self, package_dir: str, rel: str) -> list[str]:
+        """Where a compiled file of a package most likely has its source: as the outDir/rootDir of the
+        package's tsconfig say, then by convention (`dist/index.js` -> `src/index`)."""
+        out: list[str] = []
+        config = self._build_config(package_dir)
+        if config is not None and config.out_dir and config.out_dir != package_dir:
+            if rel.startswith(config.out_dir + "/"):
+                stem = _strip_output_extension(rel[len(config.out_dir) + 1 :])
+                out.extend(self._j(root, stem) for root in self._source_roots(package_dir))
+        out.extend(candidate for candidate in _output_to_source(package_dir, rel) if candidate not in out)
+        return out
+
+    def _source_roots(self, package_dir: str) -> list[str]:
+        """Root-relative folders a package compiles from: its tsconfig's rootDir, else `src` then itself."""
+        config = self._build_config(package_dir)
+        if config is not None and config.root_dir is not None:
+            return [config.root_dir]
+        return [self._j(package_dir, "src"), package_dir]
+
+    def _build_config(self, package_dir: str) -> _TsConfig | None:
+        """The package's own tsconfig that sets an outDir (tsconfig.json, else tsconfig.build.json)."""
+        if package_dir not in self._build_configs:
+            found = None
+            for name in ("tsconfig.json", "tsconfig.build.json"):
+                config_rel = self._j(package_dir, name)
+                if self._isfile(config_rel):
+                    config = self._load_tsconfig(config_rel, set())
+                    if config.out_dir is not None:
+                        found = config
+                        break
+            self._build_configs[package_dir] = found
+        return self._build_configs[package_dir]
+
+    # -- SvelteKit ---------------------------------------------------------------------------------------
+
+    def _sveltekit_aliases(self, directory: str) -> _TsConfig | None:
+        """`$lib` and `kit.alias` as `paths` for the files of a SvelteKit project (a package depending on
+        @sveltejs/kit with a svelte.config next to its package.json); None for any other file."""
+        package = self.package_of(directory)
+        if package is None or "@sveltejs/kit" not in package.dependencies:
+            return None
+        if package.dir not in self._kit_aliases:
+            self._kit_aliases[package.dir] = self._read_kit_aliases(package.dir)
+        return self._kit_aliases[package.dir]
+
+    def _read_kit_aliases(self, project_dir: str) -> _TsConfig | None:
+        for name, grammar in _SVELTE_CONFIGS:
+            config_rel = self._j(project_dir, name)
+            if self._isfile(config_rel):
+                break
+        else:
+            return None
+        try:
+            with open(self._abs(config_rel), "rb") as handle:
+                source = handle.read()
+        except OSError:
+            source = b""
+        lib, aliases = read_sveltekit_config(source, grammar)
+        lib = _strip_dot(lib or _KIT_LIB).rstrip("/") or "."
+        paths = [("$lib", (lib,)), ("$lib/*", (lib + "/*",))]
+        for key, value in aliases:
+            paths.extend(_kit_alias_paths(key, value))
+        return _TsConfig(paths=tuple(paths), paths_base=project_dir)
 
     def _pick_package(self, directory: str, name: str) -> Package | None:
         """A workspace package by name; same-named example apps prefer the importer's own project."""
@@ -789,6 +956,8 @@ class Workspace:
                 base_url=parent.base_url if parent.base_url is not None else merged.base_url,
                 paths=parent.paths or merged.paths,
                 paths_base=parent.paths_base if parent.paths else merged.paths_base,
+                out_dir=parent.out_dir if parent.out_dir is not None else merged.out_dir,
+                root_dir=parent.root_dir if parent.root_dir is not None else merged.root_dir,
             )
         options = data.get("compilerOptions")
         if isinstance(options, dict):
@@ -808,6 +977,10 @@ class Workspace:
                         entries.append((str(pattern), tuple(_strip_dot(t) for t in targets if isinstance(t, str))))
                 merged.paths = tuple(entries)
                 merged.paths_base = merged.base_url if merged.base_url is not None else config_dir
+            for option, attribute in (("outDir", "out_dir"), ("rootDir", "root_dir")):
+                value = options.get(option)
+                if isinstance(value, str):
+                    setattr(merged, attribute, _join(config_dir, _strip_dot(value) or "."))
         self._tsconfig_files[config_rel] = merged
         return merged
 
@@ -867,14 +1040,102 @@ def _output_to_source(package_dir: str, rel: str) -> list[str]:
     rest = parts[1:]
     if len(rest) > 1 and rest[0] in _OUTPUT_SUBDIRS:
         rest = rest[1:]
-    stem = "/".join(rest)
-    for ext in (".d.mts", ".d.cts", ".d.ts", ".mjs", ".cjs", ".jsx", ".js"):
-        if stem.endswith(ext):
-            stem = stem[: -len(ext)]
-            break
+    stem = _strip_output_extension("/".join(rest))
     out: list[str] = []
     for candidate in ("src/" + stem, stem):
         joined = _join(package_dir, candidate)
         if joined is not None and joined not in out:
             out.append(joined)
     return out
+
+
+def _strip_output_extension(path: str) -> str:
+    for ext in (".d.mts", ".d.cts", ".d.ts", ".mjs", ".cjs", ".jsx", ".js"):
+        if path.endswith(ext):
+            return path[: -len(ext)]
+    return path
+
+
+def _local_dependency_path(spec: str) -> str | None:
+    """The path of a dependency spec that names a folder (`file:`, `link:`, `portal:`, pnpm's
+    `workspace:../x`); None for versions, ranges, `workspace:*`, git and URLs."""
+    spec = spec.strip().replace("\\", "/")
+    for protocol in _LOCAL_PROTOCOLS:
+        if spec.startswith(protocol):
+            return spec[len(protocol) :] or None
+    if spec.startswith("workspace:"):
+        path = spec[len("workspace:") :]
+        return path if path.startswith(("./", "../")) else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# svelte.config: read from its syntax tree, never executed
+
+
+def _kit_alias_paths(key: str, value: str) -> list[tuple[str, tuple[str, ...]]]:
+    """`paths` entries for one `kit.alias` entry, as SvelteKit writes them into its generated tsconfig: a
+    key without `/*` names the target and everything inside it, one with `/*` only what is inside."""
+    target = _strip_dot(value).rstrip("/") or "."
+    if key.endswith("/*"):
+        return [(key, (target if "*" in target else target + "/*",))]
+    return [(key, (target,)), (key + "/*", (target + "/*",))]
+
+
+def read_sveltekit_config(source: bytes, grammar: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """`kit.files.lib` and the `kit.alias` entries of a svelte.config file whose values are string
+    literals; whatever is computed (`path.resolve(...)`, imports) is left out."""
+    # Only a SvelteKit project pays for the parser: a warm start elsewhere must not load it.
+    from socketlens.extract import syntax
+
+    root = syntax.parser(grammar).parse(source).root_node
+    bindings: dict[str, Any] = {}  # top-level `const name = value`
+    exported = None
+    for statement in root.named_children:
+        declaration = statement
+        if statement.type == "export_statement":
+            exported = statement.child_by_field_name("value") or exported
+            declaration = statement.child_by_field_name("declaration")
+        elif statement.type == "expression_statement" and statement.named_children:
+            assignment = statement.named_children[0]
+            if assignment.type == "assignment_expression" and syntax.member_path(
+                assignment.child_by_field_name("left")
+            ) == ("module", "exports"):
+                exported = assignment.child_by_field_name("right")
+        if declaration is None or declaration.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in declaration.named_children:
+            name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+            value = declarator.child_by_field_name("value") if name is not None else None
+            if name is not None and name.type == "identifier" and value is not None:
+                bindings[syntax.text(name)] = value
+
+    def object_of(node: Any) -> dict[str, Any]:
+        """The properties of an object literal, following top-level names (a bounded chain: no cycles)."""
+        for _ in range(8):
+            node = syntax.unwrap(node)
+            if node is None or node.type not in ("identifier", "shorthand_property_identifier"):
+                break
+            node = bindings.get(syntax.text(node))
+        if node is None or node.type != "object":
+            return {}
+        properties: dict[str, Any] = {}
+        for child in node.named_children:
+            if child.type == "shorthand_property_identifier":
+                properties[syntax.text(child)] = child
+            elif child.type == "pair":
+                key = child.child_by_field_name("key")
+                plain = key is not None and key.type == "property_identifier"
+                name = syntax.text(key) if plain else syntax.string_value(key)
+                if name is not None:
+                    properties[name] = child.child_by_field_name("value")
+        return properties
+
+    kit = object_of(object_of(exported).get("kit"))
+    lib = syntax.string_value(object_of(kit.get("files")).get("lib"))
+    aliases = []
+    for key, value in object_of(kit.get("alias")).items():
+        target = syntax.string_value(value)
+        if key and target:
+            aliases.append((key, target))
+    return lib or None, tuple(aliases)
