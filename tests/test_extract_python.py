@@ -834,3 +834,253 @@ def test_attribute_holding_no_socket_is_not_a_receiver():
     )
     assert facts.emits == () and facts.listeners == ()
     assert [(c.kind, c.binding) for c in facts.connections] == [(SocketKind.CLIENT_SOCKET, "self.sio")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Namespace instances used outside their class, and rooms built by same-file helpers
+
+
+CHAT_NAMESPACE_INSTANCE = """\
+    import socketio
+
+    sio = socketio.AsyncServer(async_mode="asgi")
+
+
+    class ChatNamespace(socketio.AsyncNamespace):
+        async def on_connect(self, sid, environ, auth=None):
+            if not auth:
+                raise ConnectionRefusedError("unauthorized")
+
+        async def on_typing(self, sid, data):
+            pass
+
+
+    ns = ChatNamespace("/chat")
+    sio.register_namespace(ns)
+
+
+    async def emit_message(user_id: str, payload: dict) -> None:
+        await ns.emit("chat:message", payload, room=f"user:{user_id}")
+
+
+    async def emit_message2(user_id: str, payload: dict) -> None:
+        await sio.emit("chat:message2", payload, room=f"user:{user_id}", namespace="/chat")
+    """
+
+
+def test_a_module_level_namespace_instance_is_a_receiver_in_its_namespace():
+    facts = facts_of(CHAT_NAMESPACE_INSTANCE)
+    emits = emits_by_event(facts)
+    assert set(emits) == {"chat:message", "chat:message2"}
+    message = emits["chat:message"]
+    receiver = message.receiver
+    assert (receiver.root, receiver.kind, receiver.namespace) == ("ns", SocketKind.SERVER, "/chat")
+    assert rooms(message.chain) == [('f"user:{user_id}"', "user:")]
+    # `register_namespace(ns)` registers the class under the instance's namespace: its handlers are there.
+    assert listeners_by_event(facts)["typing"].receiver.namespace == "/chat"
+
+
+def test_namespace_instances_are_indexed_with_scope_and_namespace(tmp_path):
+    root = write_repo(tmp_path, {"requirements.txt": "python-socketio\n", "chat.py": CHAT_NAMESPACE_INSTANCE})
+    events = {event["name"]: event for event in catalog(_index(root), str(root))["events"]}
+    for name in ("chat:message", "chat:message2"):
+        [emit] = events[name]["emits"]
+        assert (emit["side"], emit["scope"], emit["namespace"]) == ("server", "user", "/chat"), name
+
+
+def test_a_name_annotated_with_a_namespace_class_is_a_receiver():
+    facts = facts_of(
+        """\
+        from typing import Optional
+
+        import socketio
+
+
+        class ChatNamespace(socketio.AsyncNamespace):
+            def __init__(self):
+                super().__init__("/chat")
+
+
+        _namespace: Optional[ChatNamespace] = None
+        _other: "ChatNamespace | None" = None
+        _typed: ChatNamespace | None = None
+
+
+        def set_namespace(ns: ChatNamespace) -> None:
+            global _namespace
+            _namespace = ns
+
+
+        async def echo(sid, text):
+            if _namespace is not None:
+                await _namespace.emit("chat:echo", text, room=sid)
+
+
+        async def shout(org_id, text):
+            await _typed.emit("chat:shout", text, f"org:{org_id}")  # python-socketio's positional room
+            await _other.emit("chat:other", text)
+
+
+        async def greet(ns: ChatNamespace, sid):
+            await ns.emit("chat:greet", {}, to=sid)
+        """
+    )
+    emits = emits_by_event(facts)
+    assert set(emits) == {"chat:echo", "chat:shout", "chat:other", "chat:greet"}
+    echo = emits["chat:echo"]
+    # `room=sid`: the handler's own socket, as for `self.emit` in the class.
+    assert (echo.receiver.root, echo.receiver.kind, echo.receiver.namespace, echo.chain) == (
+        "_namespace",
+        SocketKind.SERVER_SOCKET,
+        "/chat",
+        (),
+    )
+    shout = emits["chat:shout"]
+    assert (shout.receiver.kind, shout.receiver.namespace) == (SocketKind.SERVER, "/chat")
+    assert rooms(shout.chain) == [('f"org:{org_id}"', "org:")] and shout.payload_texts == ("text",)
+    assert (emits["chat:other"].receiver.root, emits["chat:other"].chain) == ("_other", ())
+    greet = emits["chat:greet"]
+    assert (greet.receiver.root, greet.receiver.kind, greet.receiver.namespace) == ("ns", SocketKind.SERVER, "/chat")
+
+
+def test_a_local_namespace_instance_is_a_receiver_and_a_local_rebinding_shadows_one():
+    facts = facts_of(
+        """\
+        import socketio
+
+
+        class AdminNamespace(socketio.AsyncNamespace):
+            pass
+
+
+        class AdminClient(socketio.AsyncClientNamespace):
+            pass
+
+
+        ns = AdminNamespace("/admin")
+
+
+        async def kick(sid):
+            admin = AdminNamespace("/admin")
+            await admin.emit("admin:kick", {}, room=f"org:{sid}")
+
+
+        async def ping():
+            client = AdminClient("/admin")
+            await client.emit("admin:ping", {})
+
+
+        async def elsewhere(bus_factory):
+            ns = bus_factory()
+            ns.emit("not-a-site", {})
+        """
+    )
+    emits = emits_by_event(facts)
+    assert set(emits) == {"admin:kick", "admin:ping"}
+    assert (emits["admin:kick"].receiver.root, emits["admin:kick"].receiver.namespace) == ("admin", "/admin")
+    assert (emits["admin:ping"].receiver.kind, emits["admin:ping"].receiver.namespace) == (
+        SocketKind.CLIENT_SOCKET,
+        "/admin",
+    )
+
+
+def test_an_instance_of_any_other_class_is_not_a_receiver():
+    facts = facts_of(
+        """\
+        from typing import Optional
+
+        import socketio
+        from pyee import EventEmitter
+
+
+        class Bus(EventEmitter):
+            pass
+
+
+        class Plain:
+            def emit(self, event, data, room=None):
+                pass
+
+
+        bus = Bus()
+        plain = Plain()
+        maybe: Optional[Bus] = None
+        emitter = EventEmitter()
+
+
+        def fire(other: Plain):
+            bus.emit("x", {})
+            plain.emit("y", {}, room="user:1")
+            maybe.emit("z")
+            emitter.emit("w")
+            other.emit("v", {})
+        """
+    )
+    assert facts.emits == ()
+
+
+def test_a_room_built_by_a_same_file_helper_lends_its_prefix():
+    facts = facts_of(
+        """\
+        import socketio
+
+        from .rooms import team_room
+
+
+        def org_room(org_id):
+            \"\"\"The room of an org.\"\"\"
+            return "org:" + org_id
+
+
+        def computed_room(key):
+            room = f"user:{key}"
+            return room
+
+
+        class ChatNamespace(socketio.AsyncNamespace):
+            @staticmethod
+            def user_room(user_id: str) -> str:
+                return f"user:{user_id}"
+
+            async def on_send(self, sid, peer_id, data):
+                await self.emit("by-static-method", data, room=self.user_room(peer_id))
+                await self.emit("by-class", data, room=ChatNamespace.user_room(peer_id))
+                await self.emit("by-function", data, room=org_room(peer_id))
+                await self.emit("several", data, room=[org_room(peer_id), self.user_room(peer_id)])
+                await self.emit("imported", data, room=team_room(peer_id))
+                await self.emit("not-a-single-return", data, room=computed_room(peer_id))
+                await self.enter_room(sid, self.user_room(peer_id))
+        """
+    )
+    emits = emits_by_event(facts)
+    assert rooms(emits["by-static-method"].chain) == [("self.user_room(peer_id)", "user:")]
+    assert rooms(emits["by-class"].chain) == [("ChatNamespace.user_room(peer_id)", "user:")]
+    assert rooms(emits["by-function"].chain) == [("org_room(peer_id)", "org:")]
+    assert rooms(emits["several"].chain) == [("org_room(peer_id)", "org:"), ("self.user_room(peer_id)", "user:")]
+    assert rooms(emits["imported"].chain) == [("team_room(peer_id)", None)]
+    assert rooms(emits["not-a-single-return"].chain) == [("computed_room(peer_id)", None)]
+    [join] = [f for f in facts.findings if f.code == "join-room"]
+    assert dict(join.data)["prefix"] == "user:"
+
+
+def test_a_room_helper_gives_the_emit_its_scope_in_the_index(tmp_path):
+    root = write_repo(
+        tmp_path,
+        {
+            "requirements.txt": "python-socketio\n",
+            "chat.py": """\
+                import socketio
+
+
+                class ChatNamespace(socketio.AsyncNamespace):
+                    @staticmethod
+                    def user_room(user_id: str) -> str:
+                        return f"user:{user_id}"
+
+                    async def on_send(self, sid, peer_id, data):
+                        await self.emit("chat:message", data, room=self.user_room(peer_id))
+                """,
+        },
+    )
+    [emit] = catalog(_index(root), str(root))["events"][0]["emits"]
+    assert (emit["side"], emit["scope"], emit["rooms"]) == ("server", "user", ["self.user_room(peer_id)"])

@@ -15,6 +15,11 @@ those of its subclasses in the same file. One stored on a module-level object's 
 (`app.state.sio = AsyncServer()`, FastAPI's app state) is a receiver wherever a path ends with that
 attribute path (`app.state.sio`, `request.app.state.sio`).
 
+A name holding an instance of a namespace class of the file (`ns = ChatNamespace("/chat")`, a module-level
+`ns: Optional[ChatNamespace]`, a parameter `ns: ChatNamespace`) is a receiver like `self` in that class: same
+kind and namespace. A room built by a same-file helper whose body is one `return f"user:{uid}"`
+(`room=self.user_room(uid)`) has the prefix of what the helper returns.
+
 Event names resolve like the TS ones: module-level string constants and class attributes are `bindings`,
 every module-level name is an export, and imports of the app's own modules become `Import`s with a path
 specifier (`from .events import X` -> "./events.py"; see `_module_specifier`) that the workspace's module
@@ -29,6 +34,7 @@ from __future__ import annotations
 import codecs
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Callable
 
 import libcst as cst
 from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
@@ -153,9 +159,10 @@ def _string_value(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _static_prefix(node: cst.BaseExpression) -> str | None:
+def _static_prefix(node: cst.BaseExpression, call_prefix: Callable[[cst.Call], str | None] | None = None) -> str | None:
     """The static text a room expression starts with: `f"org:{id}"`, `"org:" + id`, `"org:%s" % id`,
-    `"org:{}".format(id)` -> "org:". None when it starts with something computed."""
+    `"org:{}".format(id)` -> "org:". None when it starts with something computed. `call_prefix` tells what
+    other calls start with (a same-file room helper: `user_room(id)`)."""
     whole = _string_value(node)
     if whole is not None:
         return whole
@@ -168,18 +175,65 @@ def _static_prefix(node: cst.BaseExpression) -> str | None:
         return prefix or None
     if isinstance(node, cst.ConcatenatedString):
         left = _string_value(node.left)
-        return left + (_static_prefix(node.right) or "") if left is not None else _static_prefix(node.left)
+        if left is not None:
+            return left + (_static_prefix(node.right, call_prefix) or "")
+        return _static_prefix(node.left, call_prefix)
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Add):
             left = _string_value(node.left)
-            return left + (_static_prefix(node.right) or "") if left is not None else _static_prefix(node.left)
+            if left is not None:
+                return left + (_static_prefix(node.right, call_prefix) or "")
+            return _static_prefix(node.left, call_prefix)
         if isinstance(node.operator, cst.Modulo):
             template = _string_value(node.left)
             return (template.split("%", 1)[0] or None) if template is not None else None
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-        template = _string_value(node.func.value)
-        return (template.split("{", 1)[0] or None) if template is not None else None
+    if isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            template = _string_value(node.func.value)
+            if template is not None:
+                return template.split("{", 1)[0] or None
+        return call_prefix(node) if call_prefix is not None else None
     return None
+
+
+def _single_return(node: cst.FunctionDef) -> cst.BaseExpression | None:
+    """What a function whose body is one `return <expr>` (after an optional docstring) returns."""
+    body = node.body
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
+    if statements and node.get_docstring() is not None:
+        statements = statements[1:]
+    if len(statements) != 1:
+        return None
+    statement = statements[0]
+    if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    return small.value if isinstance(small, cst.Return) else None
+
+
+def _annotated_class(annotation: cst.BaseExpression) -> str | None:
+    """The same-file class a name is annotated with: `X`, `Optional[X]`, `Union[X, None]`, `X | None`, `"X"`."""
+    if isinstance(annotation, cst.Name):
+        return annotation.value
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value
+        try:
+            return _annotated_class(cst.parse_expression(text)) if isinstance(text, str) else None
+        except cst.ParserSyntaxError:
+            return None
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _one_besides_none([annotation.left, annotation.right])
+    if isinstance(annotation, cst.Subscript):
+        parts = _dotted(annotation.value)
+        members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+        if parts and parts[-1] in ("Optional", "Union"):
+            return _one_besides_none(members)
+    return None
+
+
+def _one_besides_none(members: list[cst.BaseExpression]) -> str | None:
+    others = [member for member in members if not _is_none(member)]
+    return _annotated_class(others[0]) if len(others) == 1 else None
 
 
 def _dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
@@ -228,6 +282,12 @@ class _SocketName:
 
 
 @dataclass
+class _Instance:
+    class_name: str
+    namespace: str | None  # given to its constructor: `ChatNamespace("/chat")`
+
+
+@dataclass
 class _Names:
     modules: dict[str, str] = field(default_factory=dict)  # local alias -> "socketio" | "flask_socketio"
     imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (library, name)
@@ -247,16 +307,53 @@ class _Names:
     # Servers/clients stored on an attribute of a module-level object: `app.state.sio = AsyncServer()`
     # (FastAPI's app state), read back as `app.state.sio` or `request.app.state.sio`.
     attribute_sockets: dict[tuple[str, ...], _SocketName] = field(default_factory=dict)
+    # Module-level names bound to (`ns = ChatNamespace("/chat")`) or annotated with (`ns: Optional[ChatNamespace]`)
+    # an instance of a class of this file; only those of namespace classes are receivers.
+    instances: dict[str, _Instance] = field(default_factory=dict)
+    # Functions whose body is one `return <expr>`, for the room prefix of their calls (`user_room(id)`):
+    # module-level ones by name, methods by id of their ClassDef, then name.
+    returns: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    method_returns: dict[int, dict[str, cst.BaseExpression]] = field(default_factory=dict)
 
-    def held_by(self, node: cst.ClassDef, seen: frozenset[int] = frozenset()) -> dict[str, _SocketName]:
-        """What instances of a class hold, its own attributes over those of its bases in this file."""
-        held: dict[str, _SocketName] = {}
+    def lineage(self, node: cst.ClassDef, seen: frozenset[int] = frozenset()) -> list[cst.ClassDef]:
+        """A class and its bases in this file, bases first."""
+        classes: list[cst.ClassDef] = []
         for base in node.bases:
             parent = self.module_classes.get(base.value.value) if isinstance(base.value, cst.Name) else None
             if parent is not None and id(parent) not in seen | {id(node)}:
-                held.update(self.held_by(parent, seen | {id(node)}))
-        held.update(self.held.get(id(node), {}))
+                classes.extend(self.lineage(parent, seen | {id(node)}))
+        classes.append(node)
+        return classes
+
+    def held_by(self, node: cst.ClassDef) -> dict[str, _SocketName]:
+        """What instances of a class hold, its own attributes over those of its bases in this file."""
+        held: dict[str, _SocketName] = {}
+        for cls in self.lineage(node):
+            held.update(self.held.get(id(cls), {}))
         return held
+
+    def returns_of(self, node: cst.ClassDef) -> dict[str, cst.BaseExpression]:
+        """The single-return methods of a class, its own over those of its bases in this file."""
+        found: dict[str, cst.BaseExpression] = {}
+        for cls in self.lineage(node):
+            found.update(self.method_returns.get(id(cls), {}))
+        return found
+
+    def namespace_kind(self, node: cst.ClassDef) -> SocketKind | None:
+        """What a class-based namespace is (`class Chat(socketio.AsyncNamespace)`); None for other classes."""
+        for base in node.bases:
+            kind = _NAMESPACE_BASES.get(self.qualified(base.value))  # type: ignore[arg-type]
+            if kind is not None:
+                return kind
+        return None
+
+    def instance_receiver(self, name: str, instance: _Instance) -> Receiver | None:
+        """A name holding an instance of a namespace class: a receiver like `self` in that class."""
+        node = self.module_classes.get(instance.class_name)
+        kind = self.namespace_kind(node) if node is not None else None
+        if kind is None:
+            return None
+        return Receiver(name, kind, instance.namespace or self.namespace_of_class.get(instance.class_name))
 
     def attribute_socket(self, path: tuple[str, ...]) -> _SocketName | None:
         """The server an attribute path reads: `app.state.sio`, or `request.app.state.sio` ending with it."""
@@ -338,6 +435,13 @@ class _NameCollector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.depth == 0:
             self.names.functions.add(node.name.value)
+        returned = _single_return(node)
+        if returned is not None:
+            owner = self.enclosing[-1] if self.enclosing else None
+            if self.depth == 0:
+                self.names.returns[node.name.value] = returned
+            elif isinstance(owner, cst.ClassDef):
+                self.names.method_returns.setdefault(id(owner), {})[node.name.value] = returned
         self.depth += 1
         self.scopes.append(node.name.value)
         self.enclosing.append(node)
@@ -371,6 +475,10 @@ class _NameCollector(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind(node.target, node.value)
+        # `ns: Optional[ChatNamespace] = None`, set later by a function: what it holds is told by its type.
+        class_name = _annotated_class(node.annotation.annotation)
+        if self.depth == 0 and isinstance(node.target, cst.Name) and class_name is not None:
+            self.names.instances.setdefault(node.target.value, _Instance(class_name, None))
         # `sio: socketio.AsyncServer` in a class body (or `self.sio: socketio.AsyncServer` in a method):
         # the instance holds one, whatever assigns it.
         made = self.names.qualified(node.annotation.annotation)
@@ -422,6 +530,8 @@ class _NameCollector(cst.CSTVisitor):
                 if self.depth == 0:
                     self.names.module_sockets.add(target.value)
                 return
+            if self.depth == 0 and isinstance(value.func, cst.Name):  # `ns = ChatNamespace("/chat")`
+                self.names.instances[target.value] = _Instance(value.func.value, _namespace_argument(value))
         if self.depth == 0:
             bound = _binding_value(value, self.positions)
             if bound is not None:
@@ -437,6 +547,11 @@ class _NameCollector(cst.CSTVisitor):
                 namespace = _namespace_argument(args[0].value)
                 if namespace is not None:
                     self.names.namespace_of_class[args[0].value.func.value] = namespace
+            # `ns = ChatNamespace("/chat")` then `sio.register_namespace(ns)`
+            elif args and isinstance(args[0].value, cst.Name) and args[0].value.value in self.names.instances:
+                instance = self.names.instances[args[0].value.value]
+                if instance.namespace is not None:
+                    self.names.namespace_of_class[instance.class_name] = instance.namespace
         # `super().__init__("/chat")` in a namespace class's `__init__`: the class fixes its own namespace.
         # A namespace given where the class is registered takes precedence.
         elif node.func.attr.value == "__init__" and self._in_constructor() and _is_super_call(node.func.value):
@@ -520,6 +635,10 @@ class _Function:
     params: tuple[str, ...]
     namespace: str | None = None  # of the `@socketio.on(..., namespace=...)` it handles
     sockets: dict[str, SocketKind] = field(default_factory=dict)  # parameters annotated `socketio.AsyncServer`...
+    # Locals and parameters holding an instance of a class of this file (`ns = ChatNamespace("/chat")`,
+    # `ns: ChatNamespace`); None for a local that shadows a module-level one.
+    instances: dict[str, _Instance | None] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)  # `global _namespace`: assignments are not locals
 
 
 @dataclass
@@ -528,6 +647,7 @@ class _Class:
     kind: SocketKind | None  # set for socket.io namespace classes
     depth: int  # functions enclosing the class: its methods are one deeper
     held: dict[str, _SocketName] = field(default_factory=dict)  # servers/clients on `self.<attr>`
+    returns: dict[str, cst.BaseExpression] = field(default_factory=dict)  # its single-return methods
 
 
 class _SiteCollector(cst.CSTVisitor):
@@ -551,10 +671,9 @@ class _SiteCollector(cst.CSTVisitor):
     # -- scopes -----------------------------------------------------------------------------------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        kind = None
-        for base in node.bases:
-            kind = kind or _NAMESPACE_BASES.get(self.names.qualified(base.value))  # type: ignore[arg-type]
-        self.classes.append(_Class(node.name.value, kind, len(self.functions), self.names.held_by(node)))
+        kind = self.names.namespace_kind(node)
+        held, returns = self.names.held_by(node), self.names.returns_of(node)
+        self.classes.append(_Class(node.name.value, kind, len(self.functions), held, returns))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.pop()
@@ -568,6 +687,8 @@ class _SiteCollector(cst.CSTVisitor):
             made = self.names.qualified(annotation) if annotation is not None else None
             if made in _CONSTRUCTORS:
                 function.sockets[param.name.value] = _CONSTRUCTORS[made]
+            elif annotation is not None and (class_name := _annotated_class(annotation)) in self.names.module_classes:
+                function.instances[param.name.value] = _Instance(class_name, None)  # type: ignore[arg-type]
         self.functions.append(function)
         for decorator in node.decorators:
             self._decorator(decorator.decorator, node, function)
@@ -581,6 +702,51 @@ class _SiteCollector(cst.CSTVisitor):
     @property
     def function_name(self) -> str | None:
         return self.functions[-1].name if self.functions else None
+
+    # -- locals holding namespace instances -------------------------------------------------------------
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self._in_function_body():
+            self.functions[-1].global_names.update(item.name.value for item in node.names)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_local(target.target, node.value, None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_local(node.target, node.value, node.annotation.annotation)
+
+    def _bind_local(
+        self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None
+    ) -> None:
+        """A function's local bound to an instance of a class of this file, or shadowing a module-level one."""
+        if not self._in_function_body() or not isinstance(target, cst.Name):
+            return
+        function = self.functions[-1]
+        if target.value in function.global_names:
+            return
+        class_name = _annotated_class(annotation) if annotation is not None else None
+        namespace = None
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            class_name, namespace = value.func.value, _namespace_argument(value)
+        if class_name in self.names.module_classes:
+            function.instances[target.value] = _Instance(class_name, namespace)  # type: ignore[arg-type]
+        elif target.value in self.names.instances:
+            function.instances[target.value] = None
+
+    def _in_function_body(self) -> bool:
+        """In a function's own body, not in that of a class defined inside it."""
+        return bool(self.functions) and (not self.classes or len(self.functions) > self.classes[-1].depth)
+
+    def _instance(self, name: str) -> _Instance | None:
+        """The instance of a class of this file a name holds here: a local, a parameter or a module-level name."""
+        for function in reversed(self.functions):
+            if name in function.instances:
+                return function.instances[name]
+            if name in function.params or name in function.sockets:
+                return None
+        instance = self.names.instances.get(name)  # `app = FastAPI()` too: keep those of this file's classes
+        return instance if instance is not None and instance.class_name in self.names.module_classes else None
 
     # -- listeners --------------------------------------------------------------------------------------
 
@@ -721,6 +887,9 @@ class _SiteCollector(cst.CSTVisitor):
         if name == "self" and self.classes and self.classes[-1].kind is not None:
             owner = self.classes[-1]
             return Receiver("self", owner.kind, self.names.namespace_of_class.get(owner.name))
+        instance = self._instance(name)
+        if instance is not None:  # `ns.emit(...)` on a `ChatNamespace`, like `self.emit` in it; any other class: none
+            return self.names.instance_receiver(name, instance)
         for function in reversed(self.functions):
             if name in function.sockets:
                 return Receiver(name, function.sockets[name])
@@ -747,7 +916,7 @@ class _SiteCollector(cst.CSTVisitor):
     def _room_is_positional(self, receiver: Receiver) -> bool:
         """python-socketio's `emit(event, data, to)` and every `Namespace.emit(event, data, room)` take the room
         third; Flask-SocketIO's `SocketIO.emit(event, *args)` takes only payload positionally."""
-        if receiver.root == "self":
+        if receiver.root == "self" or self._instance(receiver.root) is not None:
             return True
         if receiver.root.startswith("self."):
             known = self._held(receiver.root.removeprefix("self."))
@@ -809,7 +978,7 @@ class _SiteCollector(cst.CSTVisitor):
             return
         room = found.value
         data = [("root", root), ("kind", kind.value if kind is not None else ""), ("room", self.positions.text(room))]
-        prefix = _static_prefix(room)
+        prefix = _static_prefix(room, self._helper_prefix)
         if prefix is not None:
             data.append(("prefix", prefix))
         self.findings.append(Finding("join-room", self.positions.span(room), "", tuple(data)))
@@ -862,7 +1031,9 @@ class _SiteCollector(cst.CSTVisitor):
             else [value]
         )
         rooms = tuple(
-            RoomArg(self.positions.text(element), _static_prefix(element), self.positions.span(element))
+            RoomArg(
+                self.positions.text(element), _static_prefix(element, self._helper_prefix), self.positions.span(element)
+            )
             for element in elements
             if not isinstance(element, cst.StarredElement)
         )
@@ -875,6 +1046,25 @@ class _SiteCollector(cst.CSTVisitor):
             maybe_empty=not isinstance(value, (cst.List, cst.Tuple, cst.Set)) and _dotted(value) is not None
             and not self._is_sender(value) and _looks_plural(value),
         )
+
+    def _helper_prefix(self, call: cst.Call) -> str | None:
+        """What a call of a same-file room helper starts with: `user_room(id)`, `self.user_room(id)` or
+        `ChatNamespace.user_room(id)` where the helper is `return f"user:{user_id}"`."""
+        returned = self._helper_return(call.func)
+        return _static_prefix(returned) if returned is not None else None
+
+    def _helper_return(self, func: cst.BaseExpression) -> cst.BaseExpression | None:
+        parts = _dotted(func)
+        if parts is None or len(parts) > 2:
+            return None
+        if len(parts) == 1:
+            shadowed = any(parts[0] in f.params or parts[0] in f.instances for f in self.functions)
+            return None if shadowed else self.names.returns.get(parts[0])
+        owner, method = parts
+        if owner in ("self", "cls") and self.classes and len(self.functions) > self.classes[-1].depth:
+            return self.classes[-1].returns.get(method)
+        node = self.names.module_classes.get(owner)
+        return self.names.returns_of(node).get(method) if node is not None else None
 
     def _is_sender(self, value: cst.BaseExpression) -> bool:
         """The sid of the socket whose event is being handled: the handler's `sid` parameter, `request.sid`."""
