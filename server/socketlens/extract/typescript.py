@@ -96,9 +96,19 @@ _VISITED_KINDS = FUNCTION_TYPES | {
     "interface_declaration",
     "type_alias_declaration",
     "class_body",
+    "for_in_statement",
 }
 # The argument kinds `_name_value` can read something from; any other argument is `Opaque`.
 _NAMEABLE_KINDS = frozenset({"string", "template_string", "identifier", "member_expression", "subscript_expression"})
+
+# Array methods whose callback's first parameter is an element: `sockets.forEach((s) => s.emit(...))`.
+_ELEMENT_CALLBACK_METHODS = frozenset({"forEach", "map", "flatMap", "filter", "some", "every", "find", "findLast", "findIndex"})
+# Array methods that return (part of) the same list: `sockets.filter(...).forEach(...)`.
+_LIST_KEEPING_METHODS = frozenset({"filter", "slice", "sort", "reverse", "toSorted", "toReversed"})
+# Array methods that return one element: `sockets.find(...)`, `sockets.at(0)`.
+_ELEMENT_METHODS = frozenset({"find", "findLast", "at"})
+# The expressions `_kind_of_expression` may find a socket in.
+_SOCKET_VALUE_KINDS = frozenset({"identifier", "new_expression", "call_expression", "await_expression", "subscript_expression"})
 
 
 @dataclass
@@ -125,6 +135,10 @@ class _Scope:
     sockets: dict[str, SocketBinding] = field(default_factory=dict)
     strings: dict[str, Lit] = field(default_factory=dict)  # local `const X = "..."`
     room_prefixes: dict[str, str] = field(default_factory=dict)  # local `const room = \`org:${id}\``
+    # Local `const room = userRoom(id)`: the call, read for a room prefix only when the name is a room.
+    room_calls: dict[str, Node] = field(default_factory=dict)
+    # Local lists of server sockets (`const sockets = await io.fetchSockets()`): the binding of their elements.
+    socket_lists: dict[str, SocketBinding] = field(default_factory=dict)
     route: Route | None = None
 
 
@@ -136,7 +150,16 @@ def extract_typescript(
     options: ExtractOptions | None = None,
     reuse: ReusableTree | None = None,
 ) -> FileFacts:
-    return _Extractor(path, data, language, content_hash, options or ExtractOptions(), reuse).run()
+    options = options or ExtractOptions()
+    first = _Extractor(path, data, language, content_hash, options, reuse)
+    facts = first.run()
+    if not first.late_presets:
+        return facts
+    # A connection handler passed by name was declared before the call that passes it: the walk met its
+    # body before knowing its socket. Walk the same tree again, the socket known from the start.
+    again = _Extractor(path, data, language, content_hash, options)
+    again.preset = first.late_presets
+    return again.run(first.tree)
 
 
 class _Extractor(ModuleLevel, NestGateways):
@@ -177,6 +200,10 @@ class _Extractor(ModuleLevel, NestGateways):
         self.module_names: set[str] = set()  # every name a top-level statement declares
         # Bindings a function gets from where it is passed: the socket of a `connection` callback.
         self.preset: dict[int, dict[str, SocketBinding]] = {}
+        # Those of functions the walk had already entered when it learned them (for a second walk).
+        self.late_presets: dict[int, dict[str, SocketBinding]] = {}
+        # Lists of server sockets a function gets from where it is passed: `fetchSockets().then((list) => ...)`.
+        self.preset_lists: dict[int, dict[str, SocketBinding]] = {}
         self.route_of_function: dict[int, Route] = {}
         # Per class body: fields typed or initialised as sockets (`private io: Server`, `@WebSocketServer()
         # server: Server`, `constructor(private socket: Socket)`), read back through `this.<field>`.
@@ -185,12 +212,20 @@ class _Extractor(ModuleLevel, NestGateways):
         # whose `@WebSocketServer() server` services emit through: `this.chatGateway.server.to(room).emit(...)`.
         # Field name -> the gateway class it is typed with.
         self.injected_gateways: dict[int, dict[str, str]] = {}
+        # Per class body: the `this.<field> = <value>` of its methods, found at the first class (`_this_assignments`).
+        self.this_assignments: dict[int, list[tuple[str, Node, list[Node]]]] | None = None
 
     # -- driver -----------------------------------------------------------------------------------------
 
-    def run(self) -> FileFacts:
+    def run(self, tree: tree_sitter.Tree | None = None) -> FileFacts:
+        """The facts of the file; `tree` is its syntax tree when already parsed."""
         reuse = self.reuse
-        tree = reuse.parse(self.language, self.data) if reuse is not None else parser(self.language).parse(self.data)
+        if tree is None:
+            tree = reuse.parse(self.language, self.data) if reuse is not None else parser(self.language).parse(self.data)
+        self.tree = tree
+        # Cheap tests of the text that spare most files the work of two rarer forms.
+        self.fetches_sockets = b"fetchSockets" in self.data
+        self.may_create_sockets = b"socket.io" in self.data or b"io(" in self.data or b".of(" in self.data
         root = tree.root_node
         self.root_node = root
         top = _Scope(node=None, name=None, params=[])
@@ -295,6 +330,8 @@ class _Extractor(ModuleLevel, NestGateways):
             walked.declarators.append(node)
         elif kind == "class_body":
             self._collect_class_fields(node)
+        elif kind == "for_in_statement":
+            self._visit_for_of(node)
         else:  # an interface or a type alias
             self._visit_type_declaration(node)
             walked.types.append(node)
@@ -381,24 +418,39 @@ class _Extractor(ModuleLevel, NestGateways):
         scope.route = self.route_of_function.get(node.id, parent.route)
         for binding in self.preset.pop(node.id, {}).values():
             scope.sockets[binding.name] = binding
-        # Typed parameters: `(io: Server, socket: Socket)`.
-        if self.socket_types_imported:
-            for index, name in enumerate(scope.params):
-                if name is None:
-                    continue
-                kind = self._kind_from_annotation(parameter_type(node, index))
-                if kind is not None:
-                    scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
+        scope.socket_lists.update(self.preset_lists.pop(node.id, {}))
+        self._typed_parameters(node, scope)
         if node.type == "method_definition":
             self._gateway_parameters(node, scope)
         self.scopes.append(scope)
+
+    def _typed_parameters(self, node: Node, scope: _Scope) -> None:
+        """Typed parameters: `(io: Server, socket: Socket)`. Where the function is passed tells more (the
+        namespace of a connection handler), so a preset binding stays."""
+        if not self.socket_types_imported:
+            return
+        for index, name in enumerate(scope.params):
+            if name is None or name in scope.sockets:
+                continue
+            kind = self._kind_from_annotation(parameter_type(node, index))
+            if kind is not None:
+                scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
 
     def _lookup_socket(self, name: str) -> SocketBinding | None:
         for scope in reversed(self.scopes):
             if name in scope.sockets:
                 return scope.sockets[name]
-            if name in scope.params or name in scope.strings:
+            if name in scope.params or name in scope.strings or name in scope.socket_lists:
                 return None  # shadowed by a parameter we know nothing about
+        return None
+
+    def _lookup_socket_list(self, name: str) -> SocketBinding | None:
+        """The binding of the elements of a local list of server sockets."""
+        for scope in reversed(self.scopes):
+            if name in scope.socket_lists:
+                return scope.socket_lists[name]
+            if name in scope.sockets or name in scope.params or name in scope.strings:
+                return None
         return None
 
     def _enclosing_function_name(self) -> str | None:
@@ -427,6 +479,10 @@ class _Extractor(ModuleLevel, NestGateways):
             value_kind = self._kind_of_expression(value)
             if value_kind is not None:
                 kind, namespace = value_kind
+            else:
+                element = self._fetched_sockets(value)
+                if element is not None:
+                    scope.socket_lists[name] = SocketBinding(name, element.kind, element.namespace)
             if scope.node is not None:
                 literal = string_value(value)
                 if literal is not None and is_const_declaration(node.parent):
@@ -435,6 +491,8 @@ class _Extractor(ModuleLevel, NestGateways):
                     prefix = static_prefix(value)
                     if prefix:
                         scope.room_prefixes[name] = prefix
+                    elif unwrap(value).type == "call_expression":
+                        scope.room_calls[name] = unwrap(value)
         if kind is not None:
             if kind == SocketKind.SERVER and namespace is None:
                 namespace = "/"
@@ -539,7 +597,92 @@ class _Extractor(ModuleLevel, NestGateways):
                     inner = self._kind_of_expression(callee.child_by_field_name("object"))
                     if inner is not None and inner[0] == SocketKind.SERVER or _is_io_name(callee.child_by_field_name("object")):
                         return SocketKind.NAMESPACE, self._static_string(first) if first is not None else None
+        element = self._fetched_socket(node)
+        if element is not None:
+            return element.kind, element.namespace
         return None
+
+    # -- the sockets of `fetchSockets()` ------------------------------------------------------------------
+
+    def _fetched_sockets(self, node: Node | None) -> SocketBinding | None:
+        """When `node` holds a list of server sockets (`await io.in(room).fetchSockets()`, a local bound to
+        one, or a `filter`/`slice` of it), the binding of its elements; None otherwise."""
+        if not self.fetches_sockets:
+            return None
+        node = unwrap(node)
+        while node is not None and node.type in ("await_expression", "call_expression"):
+            if node.type == "await_expression":
+                node = unwrap(node.named_children[0]) if node.named_children else None
+                continue
+            callee = unwrap(node.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                return None
+            method = text(callee.child_by_field_name("property"))
+            if method == "fetchSockets":
+                return self._fetch_sockets_element(callee.child_by_field_name("object"))
+            if method not in _LIST_KEEPING_METHODS:
+                return None
+            node = unwrap(callee.child_by_field_name("object"))
+        if node is not None and node.type == "identifier":
+            return self._lookup_socket_list(text(node))
+        return None
+
+    def _fetch_sockets_element(self, target: Node | None) -> SocketBinding | None:
+        """The sockets `<target>.fetchSockets()` returns, when the chain starts at a known server or namespace."""
+        received = self._receiver(target)
+        if received is None:
+            return None
+        receiver, chain = received
+        if receiver.kind not in (SocketKind.SERVER, SocketKind.NAMESPACE):
+            return None
+        namespace = chain_namespace(chain) or receiver.namespace
+        if namespace is None and receiver.gateway is None:  # a gateway's namespace is the index's to read
+            namespace = _default_namespace(receiver.kind)
+        return SocketBinding("", SocketKind.SERVER_SOCKET, namespace)
+
+    def _fetched_socket(self, node: Node | None) -> SocketBinding | None:
+        """One element of a list of server sockets: `sockets[0]`, `sockets.find(...)`, `sockets.at(-1)`."""
+        if not self.fetches_sockets:
+            return None
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "subscript_expression":
+            return self._fetched_sockets(node.child_by_field_name("object"))
+        if node.type == "call_expression":
+            callee = unwrap(node.child_by_field_name("function"))
+            if callee is not None and callee.type == "member_expression":
+                if text(callee.child_by_field_name("property")) in _ELEMENT_METHODS:
+                    return self._fetched_sockets(callee.child_by_field_name("object"))
+        return None
+
+    def _visit_for_of(self, node: Node) -> None:
+        """`for (const s of sockets)` over a list of server sockets binds `s` to a server socket."""
+        operator = node.child_by_field_name("operator")
+        target = node.child_by_field_name("left")
+        if operator is None or text(operator) != "of" or target is None or target.type != "identifier":
+            return
+        element = self._fetched_sockets(node.child_by_field_name("right"))
+        if element is not None:
+            name = text(target)
+            self.scopes[-1].sockets[name] = SocketBinding(name, element.kind, element.namespace)
+
+    def _bind_fetched_sockets(self, obj: Node | None, method: str, args: list[Node]) -> None:
+        """The callback of `sockets.forEach(...)` (and the like) gets a server socket as first parameter, the
+        one of `io.fetchSockets().then(...)` the list."""
+        if method == "then" and unwrap(obj) is not None and unwrap(obj).type != "call_expression":
+            return
+        element = self._fetched_sockets(obj)
+        callback = unwrap(args[0]) if args and element is not None else None
+        if callback is None or callback.type not in FUNCTION_TYPES:
+            return
+        params = parameter_names(callback)
+        if not params or params[0] is None:
+            return
+        if method == "then":
+            self.preset_lists.setdefault(callback.id, {})[params[0]] = element
+        else:
+            self.preset.setdefault(callback.id, {})[params[0]] = SocketBinding(params[0], element.kind, element.namespace)
 
     # -- calls --------------------------------------------------------------------------------------------
 
@@ -613,6 +756,8 @@ class _Extractor(ModuleLevel, NestGateways):
                 and self._maybe_route(node, callee.child_by_field_id(fields.object), method, args)
             ):
                 return
+            if method in _ELEMENT_CALLBACK_METHODS or method == "then":
+                self._bind_fetched_sockets(callee.child_by_field_id(fields.object), method, args)
         elif callee_type == "identifier":
             name = text(callee)
             origin = self._module_of(name)
@@ -697,6 +842,9 @@ class _Extractor(ModuleLevel, NestGateways):
             if base is not None and base.kind == SocketKind.NOT_SOCKET:
                 return ".".join(path), SocketKind.NOT_SOCKET, None
             return ".".join(path), None, None
+        element = self._fetched_socket(node)
+        if element is not None:
+            return text(node), element.kind, element.namespace
         if node.type == "call_expression":
             callee = member_path(node.child_by_field_name("function"))
             args = node.child_by_field_name("arguments")
@@ -739,8 +887,43 @@ class _Extractor(ModuleLevel, NestGateways):
                         fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
                     elif self._is_gateway_type(annotation.named_children[0]):
                         self.injected_gateways.setdefault(body.id, {})[text(pattern)] = text(annotation.named_children[0])
+        self._assigned_fields(body, fields)
         if fields:
             self.class_fields[body.id] = fields
+
+    def _assigned_fields(self, body: Node, fields: dict[str, SocketBinding]) -> None:
+        """Fields a method of the class assigns a socket to, `this.socket = io()`: the fields of a JS class are
+        declared by assignment. A declared field's type or value goes first; of two assignments, the first."""
+        if self.this_assignments is None:
+            # Only a file that names socket.io, calls `io(...)` or `.of(...)` can create a socket to assign.
+            found = self.may_create_sockets
+            self.this_assignments = _this_assignments(self.root_node, self.language) if found else {}
+        for name, value, functions in self.this_assignments.get(body.id, ()):
+            if name in fields:
+                continue
+            # Most values are nothing wherever they are read; only a socket (or a name a typed parameter
+            # may hold) is worth reading again inside the methods, where their parameters shadow.
+            found = self._kind_of_expression(value)
+            if found is None or found[0] == SocketKind.NOT_SOCKET:
+                if not (self.socket_types_imported and value.type == "identifier"):
+                    continue
+            found = self._kind_in_functions(value, functions)
+            if found is not None and found[0] != SocketKind.NOT_SOCKET:
+                kind, namespace = found
+                fields[name] = SocketBinding(name, kind, namespace or _default_namespace(kind))
+
+    def _kind_in_functions(self, value: Node, functions: list[Node]) -> tuple[SocketKind, str | None] | None:
+        """`_kind_of_expression` of a value in the given nested functions (outermost first), read before the
+        walk enters them: their parameters shadow outer names, typed ones are sockets."""
+        depth = len(self.scopes)
+        for function in functions:
+            scope = _Scope(node=function, name=None, params=parameter_names(function))
+            self._typed_parameters(function, scope)
+            self.scopes.append(scope)
+        try:
+            return self._kind_of_expression(value)
+        finally:
+            del self.scopes[depth:]
 
     def _class_field(self, node: Node, name: str) -> SocketBinding | None:
         """The socket a `this.<name>` reads, from the nearest enclosing class's field declarations."""
@@ -811,6 +994,8 @@ class _Extractor(ModuleLevel, NestGateways):
         prefix = static_prefix(node)
         if prefix is None and node.type == "identifier":
             prefix = self._local_room_prefix(text(node))
+        elif prefix is None and node.type == "call_expression":
+            prefix = self._room_helper_prefix(node)
         return RoomArg(text=text(node), prefix=prefix, span=self.lines.span(node))
 
     def _local_room_prefix(self, name: str) -> str | None:
@@ -819,10 +1004,24 @@ class _Extractor(ModuleLevel, NestGateways):
                 return scope.room_prefixes[name]
             if name in scope.strings:
                 return scope.strings[name].value
+            if name in scope.room_calls:
+                return self._room_helper_prefix(scope.room_calls[name])
             if name in scope.params:
                 return None
         binding = self.bindings.get(name)  # a module-level `const ROOM = "lobby"`
         return binding.value if isinstance(binding, Lit) else None
+
+    def _room_helper_prefix(self, call: Node) -> str | None:
+        """`userRoom(id)` where `userRoom` is a function of this file that only returns a string with a static
+        start (a template `user:${id}`, `"user:" + id`): that start."""
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee is None or callee.type not in ("identifier", "member_expression"):
+            return None
+        helper = self._passed_function(callee)
+        returned = _single_returned(helper) if helper is not None else None
+        if returned is None:
+            return None
+        return static_prefix(returned) or None  # "" (`${id}`) tells nothing
 
     def _maybe_array(self, node: Node) -> bool:
         """`io.to(rooms)` where `rooms` is, or is named like, a list: it may be empty at run time."""
@@ -896,7 +1095,7 @@ class _Extractor(ModuleLevel, NestGateways):
         handler = args[1] if len(args) > 1 else None
         if isinstance(name, Lit) and name.value in RESERVED_EVENTS:
             if name.value in ("connection", "connect") and handler is not None:
-                self._bind_connection_socket(receiver, chain, handler)
+                self._bind_connection_socket(call, receiver, chain, handler, name.value)
             return
         listener = Listener(
             name=name,
@@ -913,21 +1112,45 @@ class _Extractor(ModuleLevel, NestGateways):
         else:
             self.listeners.append(listener)
 
-    def _bind_connection_socket(self, receiver: Receiver, chain: tuple[ChainStep, ...], handler: Node) -> None:
+    def _bind_connection_socket(
+        self, call: Node, receiver: Receiver, chain: tuple[ChainStep, ...], handler: Node, event: str
+    ) -> None:
+        if receiver.kind == SocketKind.CLIENT_SOCKET:
+            return
         handler = unwrap(handler)
         if handler.type not in FUNCTION_TYPES:
-            return
+            # `io.on("connection", onConnection)`; "connect" is a client's event too: only on a known server.
+            if event != "connection" and receiver.kind not in (SocketKind.SERVER, SocketKind.NAMESPACE):
+                return
+            handler = self._passed_function(handler)
+            if handler is None or _contains(handler, call):
+                return
         params = parameter_names(handler)
         if not params or params[0] is None:
-            return
-        if receiver.kind == SocketKind.CLIENT_SOCKET:
             return
         namespace = chain_namespace(chain) or receiver.namespace or (
             "/" if receiver.kind == SocketKind.SERVER or receiver.kind is None else None
         )
-        self.preset.setdefault(handler.id, {})[params[0]] = SocketBinding(
-            params[0], SocketKind.SERVER_SOCKET, namespace
-        )
+        # A function declared before the call was already walked: its socket is for a second walk.
+        presets = self.preset if handler.start_byte > call.start_byte else self.late_presets
+        presets.setdefault(handler.id, {})[params[0]] = SocketBinding(params[0], SocketKind.SERVER_SOCKET, namespace)
+
+    def _passed_function(self, reference: Node) -> Node | None:
+        """The function of this file a reference names: `onConnection`, `this.onConnection`, either with
+        `.bind(this)`; None when it names anything else or a parameter shadows it."""
+        if reference.type == "call_expression":  # `this.onConnection.bind(this)`
+            callee = unwrap(reference.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression" or text(callee.child_by_field_name("property")) != "bind":
+                return None
+            reference = unwrap(callee.child_by_field_name("object"))
+            if reference is None:
+                return None
+        if reference.type == "identifier":
+            return _local_function(text(reference), reference)
+        path = member_path(reference)
+        if path is not None and len(path) == 2 and path[0] == "this":
+            return _class_method(reference, path[1])
+        return None
 
     def _hook_call(self, call: Node, hook: str, args: list[Node]) -> None:
         event_node = args[0]
@@ -1005,6 +1228,49 @@ def _visited_query(grammar: str) -> tree_sitter.Query:
     return tree_sitter.Query(lang, "[" + " ".join(f"({kind})" for kind in kinds) + "] @node")
 
 
+@lru_cache(maxsize=None)
+def _this_assignment_query(grammar: str) -> tree_sitter.Query:
+    """Captures the assignments `this.<field> = <value>`."""
+    return tree_sitter.Query(
+        grammar_language(grammar),
+        "(assignment_expression left: (member_expression object: (this) property: (_) @field) right: (_) @value)"
+        " @assignment",
+    )
+
+
+def _this_assignments(root: Node, grammar: str) -> dict[int, list[tuple[str, Node, list[Node]]]]:
+    """The `this.<field> = <value>` assignments of class methods, by class body: the field's name, the
+    value and the functions from the method down to the assignment (outermost first)."""
+    found: dict[int, list[tuple[str, Node, list[Node]]]] = {}
+    for _, captures in tree_sitter.QueryCursor(_this_assignment_query(grammar)).matches(root):
+        value = unwrap(captures["value"][0])
+        if value is None or value.type not in _SOCKET_VALUE_KINDS:
+            continue
+        owner = _class_binding_this(captures["assignment"][0])
+        if owner is not None:
+            body, functions = owner
+            found.setdefault(body.id, []).append((text(captures["field"][0]), value, functions))
+    return found
+
+
+def _class_binding_this(node: Node) -> tuple[Node, list[Node]] | None:
+    """The class body whose instance `this` is at `node`, and the functions from the class member down to
+    `node` (outermost first): only arrow functions may be between `node` and a method or field."""
+    functions = []
+    parent = node.parent
+    while parent is not None and parent.type != "class_body":
+        if parent.type in FUNCTION_TYPES:
+            functions.append(parent)
+            if parent.type != "arrow_function":
+                if parent.type != "method_definition" or parent.parent is None or parent.parent.type != "class_body":
+                    return None  # a `function` of its own: its `this` is not the class's
+        parent = parent.parent
+    if parent is None:
+        return None
+    functions.reverse()
+    return parent, functions
+
+
 def _visited_in_order(root: Node, grammar: str) -> list[Node] | None:
     """The nodes of `_VISITED_KINDS` under `root` in preorder, or None when their byte ranges cannot tell
     it: a zero-width node or two nodes of one range (only error recovery makes either)."""
@@ -1069,6 +1335,79 @@ def _method_owner(function: Node | None) -> str | None:
         return None
     name = owner.child_by_field_name("name")
     return text(name) if name is not None else ""
+
+
+def _local_function(name: str, at: Node) -> Node | None:
+    """The function `name` denotes where `at` is: a function declaration or a `const name = (...) => ...`
+    of an enclosing block or of the module. None when a parameter on the way shadows it."""
+    node = at.parent
+    while node is not None:
+        if node.type in FUNCTION_TYPES and name in parameter_names(node):
+            return None
+        if node.type in ("statement_block", "program"):
+            for statement in node.named_children:
+                declared, function = _declaration_of(statement, name)
+                if declared:
+                    return function
+        node = node.parent
+    return None
+
+
+def _declaration_of(statement: Node, name: str) -> tuple[bool, Node | None]:
+    """Whether a statement declares `name`, and the function it declares it as (None for another value)."""
+    if statement.type == "export_statement":
+        declaration = statement.child_by_field_name("declaration")
+        return _declaration_of(declaration, name) if declaration is not None else (False, None)
+    if statement.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
+        declared = statement.child_by_field_name("name")
+        if declared is None or text(declared) != name:
+            return False, None
+        return True, statement if statement.type != "class_declaration" else None
+    if statement.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in statement.named_children:
+            declared = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+            if declared is not None and declared.type == "identifier" and text(declared) == name:
+                value = unwrap(declarator.child_by_field_name("value"))
+                return True, value if value is not None and value.type in FUNCTION_TYPES else None
+    return False, None
+
+
+def _class_method(at: Node, name: str) -> Node | None:
+    """The method `name` (or arrow function held by the field `name`) of the class `at` is in."""
+    body = at.parent
+    while body is not None and body.type != "class_body":
+        body = body.parent
+    if body is None:
+        return None
+    for member in body.named_children:
+        if member.type == "method_definition":
+            declared = member.child_by_field_name("name")
+            if declared is not None and text(declared) == name:
+                return member
+        elif member.type in ("public_field_definition", "field_definition"):
+            declared = member.child_by_field_name("name") or member.child_by_field_name("property")
+            value = unwrap(member.child_by_field_name("value"))
+            if declared is not None and text(declared) == name and value is not None and value.type in FUNCTION_TYPES:
+                return value
+    return None
+
+
+def _single_returned(function: Node) -> Node | None:
+    """The expression a function's body is (an arrow's expression body) or only returns (`{ return x; }`)."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return body
+    statements = [child for child in body.named_children if child.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "return_statement":
+        return None
+    returned = statements[0].named_children
+    return returned[0] if returned else None
+
+
+def _contains(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
 
 def _client_namespace(first_arg: Node | None) -> str | None:
