@@ -1084,3 +1084,191 @@ def test_a_room_helper_gives_the_emit_its_scope_in_the_index(tmp_path):
     )
     [emit] = catalog(_index(root), str(root))["events"][0]["emits"]
     assert (emit["side"], emit["scope"], emit["rooms"]) == ("server", "user", ["self.user_room(peer_id)"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Namespace classes that extend a namespace class of the same file, and `namespace=self.namespace`
+#
+# An inherited handler or emit is one site: it is reported once, under the namespace of the class that
+# defines it (that of its registered subclasses when it is an unregistered base they all share), although
+# at run time it also serves every namespace a subclass is registered on.
+
+
+GAME_SERVER = """\
+    import socketio
+
+    sio = socketio.AsyncServer(async_mode="asgi")
+
+
+    class Pong(socketio.AsyncNamespace):
+        async def on_ready(self, sid, data):
+            await self.emit("room", data, room="game:1")
+            await sio.emit("game", data, room="game:1", namespace=self.namespace)
+
+
+    class MttPong(Pong):
+        async def on_next_game(self, sid, data):
+            await self.emit("next", data, room="game:1")
+            await sio.emit("mtt", data, namespace=self.namespace)
+
+
+    class Tournament(MttPong):
+        def __init__(self):
+            super().__init__("/tournament")
+
+        async def on_bracket(self, sid, data):
+            await self.emit("bracket", data, to=sid)
+
+
+    sio.register_namespace(Pong("/pong"))
+    sio.register_namespace(MttPong("/mtt"))
+    sio.register_namespace(Tournament())
+    """
+
+
+def _receivers(sites) -> dict:
+    return {
+        site.name.value: (site.receiver.root, site.receiver.kind, site.receiver.namespace) for site in sites
+    }
+
+
+def test_a_subclass_of_a_namespace_class_is_a_namespace_class_with_its_own_namespace():
+    facts = facts_of(GAME_SERVER)
+    assert _receivers(facts.listeners) == {
+        "ready": ("Pong", SocketKind.SERVER, "/pong"),  # one site: the namespace of the class defining it
+        "next_game": ("MttPong", SocketKind.SERVER, "/mtt"),
+        "bracket": ("Tournament", SocketKind.SERVER, "/tournament"),  # transitively, by its own constructor
+    }
+    assert _receivers(facts.emits) == {
+        "room": ("self", SocketKind.SERVER, "/pong"),
+        "game": ("sio", SocketKind.SERVER, "/pong"),  # `namespace=self.namespace`: the class's namespace
+        "next": ("self", SocketKind.SERVER, "/mtt"),
+        "mtt": ("sio", SocketKind.SERVER, "/mtt"),
+        "bracket": ("self", SocketKind.SERVER_SOCKET, "/tournament"),
+    }
+    assert rooms(emits_by_event(facts)["next"].chain) == [('"game:1"', "game:1")]
+
+
+def test_handlers_of_an_unregistered_base_take_the_namespace_of_its_registered_subclasses():
+    facts = facts_of(
+        """\
+        import socketio
+
+
+        class BaseNamespace(socketio.AsyncNamespace):
+            async def on_ping(self, sid):
+                await self.emit("pong", {}, to=sid)
+
+
+        class ChatNamespace(BaseNamespace):
+            async def on_message(self, sid, data):
+                pass
+
+
+        class FixedBase(socketio.AsyncNamespace):
+            def __init__(self):
+                super().__init__("/fixed")
+
+
+        class FixedChild(FixedBase):
+            async def on_fixed(self, sid):
+                pass
+
+
+        class SharedBase(socketio.AsyncNamespace):
+            async def on_shared(self, sid):
+                pass
+
+
+        class Left(SharedBase):
+            pass
+
+
+        class Right(SharedBase):
+            pass
+
+
+        sio = socketio.AsyncServer()
+        sio.register_namespace(ChatNamespace("/chat"))
+        sio.register_namespace(FixedChild())
+        sio.register_namespace(Left("/left"))
+        sio.register_namespace(Right("/right"))
+        """
+    )
+    assert _receivers(facts.listeners) == {
+        "ping": ("BaseNamespace", SocketKind.SERVER, "/chat"),  # its only registered subclass
+        "message": ("ChatNamespace", SocketKind.SERVER, "/chat"),
+        "fixed": ("FixedChild", SocketKind.SERVER, "/fixed"),  # the constructor it inherits fixes it
+        "shared": ("SharedBase", SocketKind.SERVER, None),  # served on /left and /right: no single one
+    }
+    assert _receivers(facts.emits) == {"pong": ("self", SocketKind.SERVER_SOCKET, "/chat")}
+
+
+def test_subclasses_of_other_classes_and_self_namespace_elsewhere_stay_what_they_are():
+    facts = facts_of(
+        """\
+        import socketio
+        from flask_socketio import Namespace, emit
+
+        sio = socketio.AsyncServer()
+
+
+        class Handlers:
+            namespace = "/plain"
+
+            def on_thing(self, sid):
+                pass
+
+
+        class MoreHandlers(Handlers):
+            def on_other(self, sid):
+                self.emit("not-a-site", {})
+                sio.emit("plain", {}, namespace=self.namespace)
+
+
+        class Chat(Namespace):
+            def on_typing(self, data):
+                emit("typing", data, namespace=self.namespace)
+
+
+        class Lobby(socketio.AsyncNamespace):
+            async def on_join(self, sid, room):
+                await sio.enter_room(sid, room, namespace=self.namespace)
+
+
+        class Room(Lobby):
+            async def on_enter(self, sid, room):
+                await sio.enter_room(sid, room, namespace=self.namespace)
+
+
+        sio.register_namespace(Lobby("/lobby"))
+        sio.register_namespace(Room("/room"))
+        socketio_app.on_namespace(Chat("/chat"))
+        """
+    )
+    assert set(listeners_by_event(facts)) == {"typing", "join", "enter"}
+    emits = _receivers(facts.emits)
+    # `self.namespace` of a class that is no namespace class is not known: the call's namespace stays open.
+    assert emits["plain"] == ("sio", SocketKind.SERVER, None)
+    assert emits["typing"] == ("emit", SocketKind.SERVER_SOCKET, "/chat")
+    assert "not-a-site" not in emits
+    assert [dict(f.data)["room"] for f in facts.findings if f.code == "join-room"] == ["room", "room"]
+
+
+def test_inherited_namespace_handlers_and_emits_are_indexed_in_their_namespaces(tmp_path):
+    root = write_repo(tmp_path, {"requirements.txt": "python-socketio\n", "app.py": GAME_SERVER})
+    events = {event["name"]: event for event in catalog(_index(root), str(root))["events"]}
+    for name in ("ready", "next_game", "bracket"):
+        assert [(l["file"], l["side"], l["kind"]) for l in events[name]["listeners"]] == [
+            ("app.py", "server", "handler")
+        ], name
+    namespaces = {
+        name: [(e["side"], e["scope"], e["namespace"]) for e in events[name]["emits"]]
+        for name in ("room", "game", "next", "mtt")
+    }
+    assert namespaces == {
+        "room": [("server", "room", "/pong")],
+        "game": [("server", "room", "/pong")],
+        "next": [("server", "room", "/mtt")],
+        "mtt": [("server", "broadcast", "/mtt")],
+    }

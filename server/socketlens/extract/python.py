@@ -15,6 +15,12 @@ those of its subclasses in the same file. One stored on a module-level object's 
 (`app.state.sio = AsyncServer()`, FastAPI's app state) is a receiver wherever a path ends with that
 attribute path (`app.state.sio`, `request.app.state.sio`).
 
+A class extending a namespace class of the file (transitively) is a namespace class of the same kind with a
+namespace of its own (where it is registered, or its own `super().__init__("/x")`). An inherited handler or
+`self.emit` is one site, under the namespace of the class that defines it (that of its subclasses when it
+is an unregistered base they all share one of), although at run time it serves every subclass's namespace
+too. `namespace=self.namespace` in a namespace class's method is that class's namespace.
+
 A name holding an instance of a namespace class of the file (`ns = ChatNamespace("/chat")`, a module-level
 `ns: Optional[ChatNamespace]`, a parameter `ns: ChatNamespace`) is a receiver like `self` in that class: same
 kind and namespace. A room built by a same-file helper whose body is one `return f"user:{uid}"`
@@ -294,7 +300,10 @@ class _Names:
     other_imports: set[str] = field(default_factory=set)  # names imported from any other module
     sockets: dict[str, _SocketName] = field(default_factory=dict)
     bindings: dict[str, BindingValue] = field(default_factory=dict)
+    # Namespaces of namespace classes by class name: where the class is registered (`register_namespace(
+    # Chat("/chat"))`), and what its own `__init__` gives `super().__init__("/chat")`.
     namespace_of_class: dict[str, str] = field(default_factory=dict)
+    constructor_namespace: dict[str, str] = field(default_factory=dict)
     bound_calls: dict[int, str] = field(default_factory=dict)  # id of a constructor call -> the name bound to it
     imports: list[Import] = field(default_factory=list)  # from modules of the app, with a path specifier
     functions: set[str] = field(default_factory=set)  # module-level functions (wrappers are called by name)
@@ -340,11 +349,40 @@ class _Names:
         return found
 
     def namespace_kind(self, node: cst.ClassDef) -> SocketKind | None:
-        """What a class-based namespace is (`class Chat(socketio.AsyncNamespace)`); None for other classes."""
-        for base in node.bases:
-            kind = _NAMESPACE_BASES.get(self.qualified(base.value))  # type: ignore[arg-type]
-            if kind is not None:
-                return kind
+        """What a class-based namespace is (`class Chat(socketio.AsyncNamespace)`, or a subclass of such a
+        class of this file, transitively); None for other classes."""
+        for cls in self.lineage(node):
+            for base in cls.bases:
+                kind = _NAMESPACE_BASES.get(self.qualified(base.value))  # type: ignore[arg-type]
+                if kind is not None:
+                    return kind
+        return None
+
+    def class_namespace(self, node: cst.ClassDef) -> str | None:
+        """The namespace of the sites written in a namespace class's body (`on_<event>` handlers, `self.emit`).
+
+        An inherited handler serves every namespace a subclass is registered on, but a site has one
+        namespace: that of the class defining it. A base registered nowhere itself (an abstract base) takes
+        the namespace of its subclasses in this file when they all share one; otherwise none is known."""
+        own = self._own_namespace(node)
+        if own is not None:
+            return own
+        below = {
+            self._own_namespace(cls)
+            for cls in self.module_classes.values()
+            if cls is not node and any(base is node for base in self.lineage(cls)[:-1])
+        } - {None}
+        return below.pop() if len(below) == 1 else None
+
+    def _own_namespace(self, node: cst.ClassDef) -> str | None:
+        """Where a class is registered, else what its constructor (maybe inherited) gives its base."""
+        registered = self.namespace_of_class.get(node.name.value)
+        if registered is not None:
+            return registered
+        for cls in reversed(self.lineage(node)):  # the nearest `__init__` that fixes one
+            fixed = self.constructor_namespace.get(cls.name.value)
+            if fixed is not None:
+                return fixed
         return None
 
     def instance_receiver(self, name: str, instance: _Instance) -> Receiver | None:
@@ -353,7 +391,7 @@ class _Names:
         kind = self.namespace_kind(node) if node is not None else None
         if kind is None:
             return None
-        return Receiver(name, kind, instance.namespace or self.namespace_of_class.get(instance.class_name))
+        return Receiver(name, kind, instance.namespace or self.class_namespace(node))  # type: ignore[arg-type]
 
     def attribute_socket(self, path: tuple[str, ...]) -> _SocketName | None:
         """The server an attribute path reads: `app.state.sio`, or `request.app.state.sio` ending with it."""
@@ -557,7 +595,7 @@ class _NameCollector(cst.CSTVisitor):
         elif node.func.attr.value == "__init__" and self._in_constructor() and _is_super_call(node.func.value):
             namespace = _namespace_argument(node)
             if namespace is not None:
-                self.names.namespace_of_class.setdefault(self.scopes[-2], namespace)
+                self.names.constructor_namespace.setdefault(self.scopes[-2], namespace)
 
     def _in_constructor(self) -> bool:
         return len(self.scopes) >= 2 and self.scopes[-1] == "__init__" and self.scopes[-2] in self.class_names
@@ -645,6 +683,7 @@ class _Function:
 class _Class:
     name: str
     kind: SocketKind | None  # set for socket.io namespace classes
+    namespace: str | None  # of a namespace class's own sites (`_Names.class_namespace`)
     depth: int  # functions enclosing the class: its methods are one deeper
     held: dict[str, _SocketName] = field(default_factory=dict)  # servers/clients on `self.<attr>`
     returns: dict[str, cst.BaseExpression] = field(default_factory=dict)  # its single-return methods
@@ -672,8 +711,9 @@ class _SiteCollector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         kind = self.names.namespace_kind(node)
+        namespace = self.names.class_namespace(node) if kind is not None else None
         held, returns = self.names.held_by(node), self.names.returns_of(node)
-        self.classes.append(_Class(node.name.value, kind, len(self.functions), held, returns))
+        self.classes.append(_Class(node.name.value, kind, namespace, len(self.functions), held, returns))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.pop()
@@ -782,9 +822,8 @@ class _SiteCollector(cst.CSTVisitor):
         start, end = self.positions.offsets(node.name)
         span = self.positions.between(start + 3, end)  # the event is the part after `on_`
         event = method[3:]
-        namespace = self.names.namespace_of_class.get(owner.name)
-        function.namespace = namespace
-        receiver = Receiver(owner.name, owner.kind, namespace)
+        function.namespace = owner.namespace
+        receiver = Receiver(owner.name, owner.kind, owner.namespace)
         # No literal to rename: the event is spelled by the method's identifier.
         self._listen(Lit(event), span, event, self.positions.span(node.name), receiver, node)
 
@@ -886,7 +925,7 @@ class _SiteCollector(cst.CSTVisitor):
         name = expr.value
         if name == "self" and self.classes and self.classes[-1].kind is not None:
             owner = self.classes[-1]
-            return Receiver("self", owner.kind, self.names.namespace_of_class.get(owner.name))
+            return Receiver("self", owner.kind, owner.namespace)
         instance = self._instance(name)
         if instance is not None:  # `ns.emit(...)` on a `ChatNamespace`, like `self.emit` in it; any other class: none
             return self.names.instance_receiver(name, instance)
@@ -1135,7 +1174,16 @@ class _SiteCollector(cst.CSTVisitor):
         if value is None and isinstance(arg.value, cst.Name):
             bound = self.names.bindings.get(arg.value.value)
             value = bound.value if isinstance(bound, Lit) else None
+        if value is None and _dotted(arg.value) == ("self", "namespace"):
+            value = self._own_class_namespace()
         return value
+
+    def _own_class_namespace(self) -> str | None:
+        """`self.namespace` in a method of a namespace class: the namespace of that class's sites."""
+        owner = self.classes[-1] if self.classes else None
+        if owner is None or owner.kind is None or len(self.functions) <= owner.depth:
+            return None
+        return owner.namespace
 
     def _name_value(self, node: cst.BaseExpression) -> NameValue:
         value = _string_value(node)
