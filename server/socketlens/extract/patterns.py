@@ -12,7 +12,11 @@ Finding codes (the rule that reads them in brackets):
 - `listener-in-connect`  `on(...)` inside an `on("connect")` handler
 - `socket-per-component` a connection created inside a component, a hook or an effect
 - `reconnection-disabled`, `static-auth-token`   client options
-- `handshake-auth`       a `(socket, next)` middleware reading the handshake and rejecting with `next(err)`
+- `handshake-auth`       a `(socket, next)` middleware reading the handshake (itself, or through a function of
+                         the file it passes its socket to) and rejecting with `next(err)`
+- `handshake-reader`     a named function reading the handshake of its parameter `param` (unauthenticated-server)
+- `handshake-delegate`   a rejecting `(socket, next)` middleware passing its socket to the imported `function`
+                         as argument `param`: authenticated when that function is a `handshake-reader`
 - `unscoped-operation`   `socketsJoin/socketsLeave/disconnectSockets/fetchSockets` without `in()`/`to()`
 - `join-room`            `socket.join(x)` / `socketsJoin(x)`: a room target (unprefixed-room)
 - `payload-object`       an object-literal call argument after the first: its keys
@@ -20,7 +24,8 @@ Finding codes (the rule that reads them in brackets):
 - `type-shape`           an interface / type alias: its keys, or the type expression it names
                          (payload-mismatch)
 - `declared-payload`     an event-map member: its payload's type name, inline keys or type expression
-- `emit-context`         an `.emit(...)`: where `.to(room)` goes and which org/user ids are in scope
+- `emit-context`         an `.emit(...)`: where `.to(room)` goes, which org/user ids are in scope, and which
+                         `to()`/`in()` arguments name a `const` array that cannot be empty (unscoped-broadcast)
 - `module-layout`        where a module-level statement or import can be inserted
 """
 
@@ -51,6 +56,8 @@ ON_METHODS = frozenset({"on", "once", "addListener"})
 OFF_METHODS = frozenset({"off", "removeListener"})
 UNSCOPED_OPERATIONS = frozenset({"socketsJoin", "socketsLeave", "disconnectSockets", "fetchSockets"})
 EMIT_METHODS = frozenset({"emit", "emitWithAck"})
+ROOM_METHODS = frozenset({"to", "in"})
+_EMPTYING_METHODS = frozenset({"pop", "shift", "splice"})  # array methods that may leave a list empty
 # ORM calls whose awaited result is a whole record (or a list of them).
 ORM_SINGLE = frozenset(
     {
@@ -123,8 +130,9 @@ class _Patterns:
             self._call(*call)
         for node in self.types:
             self._type_shape(node)
+        readers = self._handshake_readers()
         for function in self.functions:
-            self._handshake_middleware(function)
+            self._handshake_middleware(function, readers)
         self._connections()
         return self.findings
 
@@ -543,7 +551,66 @@ class _Patterns:
                 if param == "socket":
                     org, user = org or "socket.data.orgId", user or "socket.data.userId"
             function = self._function_of(function)
-        self._add("emit-context", call, insert_at=obj.end_byte, org=org, user=user)
+        filled = self._filled_room_lists(obj)
+        self._add(
+            "emit-context", call, insert_at=obj.end_byte, org=org, user=user, filled_rooms=",".join(filled) or None
+        )
+
+    def _filled_room_lists(self, obj: Node) -> list[str]:
+        """The arguments (their text) of the receiver chain's `to(...)` / `in(...)` that name a local `const`
+        bound to an array literal that cannot be empty: socket.io broadcasts on an empty room list, not on
+        these."""
+        filled: list[str] = []
+        node = unwrap(obj)
+        while node is not None and node.type in ("call_expression", "member_expression"):
+            if node.type == "member_expression":
+                node = unwrap(node.child_by_field_name("object"))
+                continue
+            callee = unwrap(node.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                break
+            if text(callee.child_by_field_name("property")) in ROOM_METHODS:
+                for arg in _arguments(node):
+                    name = unwrap(arg)
+                    if name is not None and name.type == "identifier" and self._holds_non_empty_array(name):
+                        filled.append(text(arg))
+            node = unwrap(callee.child_by_field_name("object"))
+        return filled
+
+    def _holds_non_empty_array(self, use: Node) -> bool:
+        """Whether the identifier `use` is bound, where it is used, to a `const` holding `[x, ...]`: an array
+        literal with an element that is not a spread, and never emptied by `pop/shift/splice`."""
+        declarator = self._binding_of(text(use), use)
+        if declarator is None or not _is_const(declarator):
+            return False
+        value = unwrap(declarator.child_by_field_name("value"))
+        if value is None or value.type != "array":
+            return False
+        if not any(e.type not in ("comment", "spread_element") for e in value.named_children):
+            return False
+        return not any(
+            method in _EMPTYING_METHODS and text(callee.child_by_field_name("object")) == text(use)
+            for _, callee, _, method in self.calls
+        )
+
+    def _binding_of(self, name: str, use: Node) -> Node | None:
+        """The declarator that binds `name` at `use`: the innermost declaration whose scope holds `use`.
+        None when that is a parameter, or nothing of this file declares it."""
+        innermost: tuple[int, Node | None] | None = None
+        for declarator in self.declarators:
+            target = declarator.child_by_field_name("name")
+            if target is None or target.type != "identifier" or text(target) != name:
+                continue
+            scope = _declaration_scope(declarator)
+            if scope.start_byte <= use.start_byte and use.end_byte <= scope.end_byte:
+                if innermost is None or scope.start_byte > innermost[0]:
+                    innermost = (scope.start_byte, declarator)
+        function = self._function_of(use)
+        while function is not None:
+            if name in parameter_names(function) and (innermost is None or function.start_byte > innermost[0]):
+                innermost = (function.start_byte, None)
+            function = self._function_of(function)
+        return innermost[1] if innermost is not None else None
 
     def _locals_of(self, function: Node) -> set[str]:
         names: set[str] = set()
@@ -631,15 +698,38 @@ class _Patterns:
 
     # -- servers and clients ------------------------------------------------------------------------------
 
-    def _handshake_middleware(self, function: Node) -> None:
-        """`(socket, next) => { ...socket.handshake.auth... next(new Error()) }`, wherever it is defined."""
-        if self.lines.data.find(b"handshake", function.start_byte, function.end_byte) == -1:
-            return  # most functions never mention it: skip the walk
+    def _handshake_readers(self) -> dict[str, set[int]]:
+        """Named functions that read `p.handshake.auth` (or `.headers` / `.query`) of their parameter `p`:
+        name -> the positions of those parameters, each also a `handshake-reader` finding so that a
+        middleware of another file calling the function can be judged by the rule."""
+        readers: dict[str, set[int]] = {}
+        for function in self.functions:
+            if self.lines.data.find(b"handshake", function.start_byte, function.end_byte) == -1:
+                continue  # most functions never mention it: skip the walk
+            name = _declared_function_name(function)
+            if name is None:
+                continue
+            params = parameter_names(function)
+            for position in sorted(_handshake_reads(function, params)):
+                readers.setdefault(name, set()).add(position)
+                self._add("handshake-reader", function, function=name, param=position)
+        return readers
+
+    def _handshake_middleware(self, function: Node, readers: dict[str, set[int]]) -> None:
+        """`(socket, next) => { ...socket.handshake.auth... next(new Error()) }`, wherever it is defined, or
+        one that passes its socket to a function reading the handshake (`auth(socket).catch(next)`): of
+        this file, or imported (a `handshake-delegate` finding the rule resolves)."""
         params = parameter_names(function)
         if len(params) < 2 or not params[1]:
             return
-        next_name = params[1]
+        socket_name, next_name = params[0], params[1]
+        data = self.lines.data
+        if data.find(b"handshake", function.start_byte, function.end_byte) == -1 and data.find(
+            f"{next_name}(".encode(), function.start_byte, function.end_byte
+        ) == -1 and data.find(b"catch", function.start_byte, function.end_byte) == -1:
+            return  # most functions never mention it nor reject: skip the walk
         reads_handshake = rejects = False
+        delegates: list[tuple[str, int]] = []  # (callee, position) of calls taking the socket
         stack = [function.child_by_field_name("body")]
         while stack:
             node = stack.pop()
@@ -649,14 +739,25 @@ class _Patterns:
                 path = member_path(node)
                 if path is not None and "handshake" in path[:-1]:
                     after = path[path.index("handshake") + 1]
-                    reads_handshake = reads_handshake or after in ("auth", "headers", "query")
+                    reads_handshake = reads_handshake or after in _HANDSHAKE_PARTS
             elif node.type == "call_expression":
-                callee = node.child_by_field_name("function")
-                if callee is not None and text(callee) == next_name and _arguments(node):
-                    rejects = True
+                rejects = rejects or _rejects_with(node, next_name)
+                callee = unwrap(node.child_by_field_name("function"))
+                if socket_name and callee is not None and callee.type == "identifier":
+                    delegates.extend(
+                        (text(callee), position)
+                        for position, arg in enumerate(_arguments(node))
+                        if unwrap(arg).type == "identifier" and text(unwrap(arg)) == socket_name
+                    )
             stack.extend(node.named_children)
-        if reads_handshake and rejects:
+        if not rejects:
+            return
+        if reads_handshake or any(position in readers.get(callee, ()) for callee, position in delegates):
             self._add("handshake-auth", function)
+            return
+        for callee, position in delegates:
+            if callee in self.x.imports and callee not in readers:
+                self._add("handshake-delegate", function, function=callee, param=position)
 
     def _connections(self) -> None:
         for connection in self.x.connections:
@@ -766,6 +867,76 @@ def _call_of_argument(node: Node) -> Node | None:
         return None
     call = parent.parent
     return call if call is not None and call.type == "call_expression" else None
+
+
+def _is_const(declarator: Node) -> bool:
+    declaration = declarator.parent
+    return declaration is not None and declaration.type == "lexical_declaration" and any(
+        child.type == "const" for child in declaration.children
+    )
+
+
+def _declaration_scope(declarator: Node) -> Node:
+    """Where a declared name is visible: the block (or `for`) of a `const`/`let`, the function of a `var`."""
+    hoisted = declarator.parent is not None and declarator.parent.type == "variable_declaration"
+    scopes = ("program", *FUNCTION_TYPES) if hoisted else ("statement_block", "program", "for_statement", "switch_body")
+    scope = declarator.parent
+    while scope.parent is not None and scope.type not in scopes:
+        scope = scope.parent
+    return scope
+
+
+_HANDSHAKE_PARTS = frozenset({"auth", "headers", "query"})
+
+
+def _handshake_reads(function: Node, params: list[str | None]) -> set[int]:
+    """Positions of the parameters `p` whose `p.handshake.auth` (or `.headers` / `.query`) `function` reads."""
+    positions: set[int] = set()
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "member_expression":
+            path = member_path(node)
+            if path is not None and len(path) > 2 and path[1] == "handshake" and path[2] in _HANDSHAKE_PARTS:
+                if path[0] in params:
+                    positions.add(params.index(path[0]))
+        stack.extend(node.named_children)
+    return positions
+
+
+def _rejects_with(call: Node, next_name: str) -> bool:
+    """`next(err)`, or `.catch(next)` / `.then(ok, next)` that hand `next` the error."""
+    callee = unwrap(call.child_by_field_name("function"))
+    args = _arguments(call)
+    if callee is None or not args:
+        return False
+    if text(callee) == next_name:
+        return True
+    if callee.type != "member_expression":
+        return False
+    method = text(callee.child_by_field_name("property"))
+    rejection = args[0] if method == "catch" else args[1] if method == "then" and len(args) > 1 else None
+    return rejection is not None and text(unwrap(rejection)) == next_name
+
+
+def _declared_function_name(function: Node) -> str | None:
+    """The name another module can import a function by: a function declaration's, or the variable's
+    holding it (`const auth = async (socket) => ...`); "default" for `export default (socket) => ...`."""
+    if function.type in ("function_declaration", "generator_function_declaration"):
+        name = function.child_by_field_name("name")
+        return text(name) if name is not None else None
+    parent = function.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+        return text(target) if target is not None and target.type == "identifier" else None
+    if parent is not None and parent.type == "export_statement":
+        name = function.child_by_field_name("name")
+        return text(name) if name is not None else "default"
+    return None
 
 
 def _calls_within(node: Node) -> Iterator[Node]:

@@ -5,7 +5,8 @@ are followed through interfaces, `extends` and type aliases, in the declaring fi
 another file of the workspace, and through intersections (`A & B`) and the key utilities `Partial`,
 `Required`, `Readonly`, `Pick` and `Omit` (see `patterns.type_expression`). Spreads, computed keys and
 types that are not built from object shapes (unions, generics of the user's own, mapped types) are left
-alone.
+alone, and so is a type with no key at all (`{}`, an empty interface): any non-null value satisfies it, while
+`{} & X` has the keys of `X`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class _Shape:
         self.required |= other.required
         self.optional = (self.optional | other.optional) - self.required
         self.open = self.open or other.open
+
+    @property
+    def accepts_anything(self) -> bool:
+        """No key at all: the empty object type `{}` (alone, as an empty interface, or what is left of an
+        intersection of them), which any non-null value satisfies, extra keys included."""
+        return not (self.required or self.optional or self.open)
 
 
 def _expression_shape(index: EventIndex, rel: str, expression, depth: int) -> _Shape | None:
@@ -144,6 +151,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
         if len(shapes) != 1 or len(entry.declarations) != 1:
             continue  # undeclared, not a plain shape, or declared twice (which one applies?)
         shape = shapes[0]
+        if shape.accepts_anything:
+            continue
         for site in entry.emits:
             file, spans = payload_spans(index, site)
             if not spans:

@@ -2,7 +2,9 @@
 
 Without a `use` middleware that checks `socket.handshake.auth` (or headers) and rejects with
 `next(new Error(...))`, anyone who can reach the port can connect, join rooms and receive events. The
-quick fix inserts a JWT middleware right after the server is created.
+handshake may be read by a function the middleware passes its socket to: of the middleware's file (the
+extractor judges it) or imported (a `handshake-delegate` finding, resolved here to the `handshake-reader`
+finding of the function's own file). The quick fix inserts a JWT middleware right after the server is created.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings, module_layout
-from socketlens.model import SocketKind
+from socketlens.analysis.rules._support import Source, data, findings, module_layout, resolution
+from socketlens.index.event_index import EventIndex
+from socketlens.model import Finding, SocketKind
 
 CODE = "unauthenticated-server"
 _NODE_MESSAGE = (
@@ -27,7 +30,11 @@ _PYTHON_MESSAGE = (
 @rule(CODE, Severity.WARNING, "A socket.io server has no handshake authentication middleware")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
-    authenticated = {index.workspace.project_of(rel) for rel, _ in findings(index, "handshake-auth")}
+    authenticating = [rel for rel, _ in findings(index, "handshake-auth")]
+    authenticating += [
+        rel for rel, finding in findings(index, "handshake-delegate") if _delegates_to_reader(index, rel, finding)
+    ]
+    authenticated = {index.workspace.project_of(rel) for rel in authenticating}
     for rel, facts in sorted(index.facts.items()):
         for connection in facts.connections:
             if connection.kind != SocketKind.SERVER:
@@ -42,6 +49,22 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                 message=_PYTHON_MESSAGE if rel.endswith(".py") else _NODE_MESSAGE,
                 fixes=tuple(_middleware_fix(context, rel, connection)),
             )
+
+
+def _delegates_to_reader(index: EventIndex, rel: str, delegate: Finding) -> bool:
+    """Whether the imported function a rejecting middleware passes its socket to reads that parameter's
+    handshake (`io.use((socket, next) => auth(socket).catch(next))`, `auth` reading `socket.handshake.auth`)."""
+    values = data(delegate)
+    origin = resolution(index).imported_origin(rel, values["function"])
+    if origin is None:
+        return False
+    origin_rel, name = origin
+    facts = index.facts_of(origin_rel)
+    return facts is not None and any(
+        finding.code == "handshake-reader" and data(finding).get("function") == name
+        and data(finding).get("param") == values["param"]
+        for finding in facts.findings
+    )
 
 
 def _middleware_fix(context: RuleContext, rel: str, connection) -> Iterator[Fix]:

@@ -3,8 +3,9 @@
 Why: in a multi-tenant app, `io.emit("lead:new", lead)` sends one org's data to every connected user.
 Scope the emit to the room of the user or org that should hear it. Catches `io.emit`, `io.sockets.emit`,
 `io.of(ns).emit`, `nsp.emit`, `io.local.emit`, `io.except(r).emit`, `socket.broadcast.emit` without a
-room, `to([])` or an array that may be empty, and `socketsJoin/socketsLeave/disconnectSockets/fetchSockets`
-without `in()`/`to()`.
+room, `to([])` or an array that may be empty (not a local `const` bound to `[room, ...]`, as the file's
+`emit-context` finding tells), and `socketsJoin/socketsLeave/disconnectSockets/fetchSockets` without
+`in()`/`to()`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from socketlens.analysis.rules._support import (
     receiver_kind,
     suppression_fix,
 )
-from socketlens.index.event_index import EmitSite
+from socketlens.index.event_index import EmitSite, EventIndex
 from socketlens.model import Scope, Side, SocketKind
 
 CODE = "unscoped-broadcast"
@@ -33,12 +34,15 @@ _OPERATION_REACH = {
 }
 
 
-def _reach(site: EmitSite) -> str | None:
+def _reach(index: EventIndex, site: EmitSite) -> str | None:
     if site.side != Side.SERVER or site.emit.method.startswith("serverSide"):
         return None
     chain = site.emit.chain
-    if any(step.name in ("to", "in") and step.maybe_empty and not step.empty_array for step in chain):
-        return "every connected socket when its room list is empty"
+    room_steps = [step for step in chain if step.name in ("to", "in")]
+    if any(step.maybe_empty and not step.empty_array for step in room_steps):
+        filled = _filled_room_lists(index, site)
+        if any(step.maybe_empty and not step.empty_array and filled.isdisjoint(step.args) for step in room_steps):
+            return "every connected socket when its room list is empty"
     if site.scope == Scope.BROADCAST:
         return "every connected socket" if site.namespace in (None, "/") else f"every socket of {site.namespace}"
     if site.scope == Scope.BROADCAST_EXCEPT_SENDER:
@@ -50,10 +54,20 @@ def _reach(site: EmitSite) -> str | None:
     return None
 
 
+def _filled_room_lists(index: EventIndex, site: EmitSite) -> set[str]:
+    """The room arguments of the emit's chain that the file shows cannot be an empty list (a local `const`
+    bound to `[room, ...]`), from its `emit-context` finding."""
+    found = index.findings_by_span(site.emit_file, "emit-context").get(
+        (site.emit.call_span.start_byte, site.emit.call_span.end_byte)
+    )
+    filled = data(found).get("filled_rooms", "") if found is not None else ""
+    return set(filled.split(",")) - {""}
+
+
 @rule(CODE, Severity.WARNING, "An emit reaches every socket instead of a user, org or room")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     for site in context.index.all_emits():
-        reach = _reach(site)
+        reach = _reach(context.index, site)
         if reach is None:
             continue
         yield Diagnostic(
