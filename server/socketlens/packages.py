@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
+from socketlens.extract.vocabulary import CLIENT_MODULES
 from socketlens.replay import note_probe
 
 # TypeScript's probing order for an extensionless specifier.
@@ -578,7 +579,7 @@ class Workspace:
         package = self.package_of(rel)
         if package is not None:
             server = "socket.io" in package.dependencies
-            client = "socket.io-client" in package.dependencies
+            client = bool(package.dependencies & CLIENT_MODULES)  # socket.io-client, ngx-socket-io
             if server and not client:
                 return "server"
             if client and not server:

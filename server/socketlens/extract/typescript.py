@@ -66,16 +66,20 @@ from socketlens.extract.vocabulary import (
     CHAIN_PROPS,
     CLIENT_MODULES,
     EMIT_METHODS,
+    FASTIFY_SOCKET_MODULES,
     LISTEN_METHODS,
     NON_SOCKET_GLOBALS,
     NON_SOCKET_MODULES,
+    OBSERVABLE_LISTEN_METHODS,
     RESERVED_EVENTS,
     ROOM_STEPS,
     ROUTE_METHODS,
     SERVER_MODULES,
     ExtractOptions,
     chain_namespace,
+    is_rxjs_module,
     looks_like_socket_name,
+    shared_socket_path,
 )
 
 
@@ -97,6 +101,7 @@ _VISITED_KINDS = FUNCTION_TYPES | {
     "type_alias_declaration",
     "class_body",
     "for_in_statement",
+    "assignment_expression",
 }
 # The argument kinds `_name_value` can read something from; any other argument is `Opaque`.
 _NAMEABLE_KINDS = frozenset({"string", "template_string", "identifier", "member_expression", "subscript_expression"})
@@ -139,7 +144,19 @@ class _Scope:
     room_calls: dict[str, Node] = field(default_factory=dict)
     # Local lists of server sockets (`const sockets = await io.fetchSockets()`): the binding of their elements.
     socket_lists: dict[str, SocketBinding] = field(default_factory=dict)
+    # Locals holding a chain of a socket.io receiver (`const room = socket.to("lobby")`): its root and steps.
+    # None for such a local reassigned to something else: it shadows outer names and holds nothing known.
+    chains: dict[str, HeldChain | None] = field(default_factory=dict)
     route: Route | None = None
+
+
+@dataclass
+class HeldChain:
+    """A local bound to `<receiver>.<steps>`: an emit on it is an emit on the whole chain."""
+
+    receiver: Receiver
+    steps: tuple[ChainStep, ...]
+    block: Node | None  # the block declaring the local: a reassignment elsewhere may not run
 
 
 def extract_typescript(
@@ -214,6 +231,12 @@ class _Extractor(ModuleLevel, NestGateways):
         self.injected_gateways: dict[int, dict[str, str]] = {}
         # Per class body: the `this.<field> = <value>` of its methods, found at the first class (`_this_assignments`).
         self.this_assignments: dict[int, list[tuple[str, Node, list[Node]]]] | None = None
+        # Classes of this file that extend a socket class (`class AppSocket extends Socket` of ngx-socket-io).
+        self.socket_classes: dict[str, SocketKind] = {}
+        # Sockets this file puts on a shared object (`global.io = io`, `app.io = io`,
+        # `fastify.decorate("io", io)`), by `shared_socket_path`: other files read them through that path.
+        self.published: dict[str, SocketBinding] = {}
+        self.holds_chains = False  # whether a local holds a chain (`_Scope.chains`): spares most assignments
 
     # -- driver -----------------------------------------------------------------------------------------
 
@@ -236,6 +259,8 @@ class _Extractor(ModuleLevel, NestGateways):
             imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES for imp in self.imports.values()
         )
         self.uses_express = any(imp.specifier == "express" for imp in self.import_list)
+        if self.socket_types_imported:
+            self._collect_socket_classes(root)
         self._walk(root)
         self._learned_local_maps()
         try:
@@ -256,9 +281,10 @@ class _Extractor(ModuleLevel, NestGateways):
             exports=tuple(self.exports),
             imports=tuple(self.import_list),
             reexports=tuple(self.reexports),
-            sockets=tuple(top.sockets.values()),
+            sockets=(*top.sockets.values(), *self.published.values()),
+            # By side: an ngx-socket-io import is a socket.io-client one.
             socket_imports=tuple(
-                (imp.local, imp.specifier)
+                (imp.local, "socket.io-client" if imp.specifier in CLIENT_MODULES else imp.specifier)
                 for imp in self.import_list
                 if imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES
             ),
@@ -332,10 +358,34 @@ class _Extractor(ModuleLevel, NestGateways):
             self._collect_class_fields(node)
         elif kind == "for_in_statement":
             self._visit_for_of(node)
+        elif kind == "assignment_expression":
+            self._visit_assignment(node)
         else:  # an interface or a type alias
             self._visit_type_declaration(node)
             walked.types.append(node)
         return False
+
+    def _collect_socket_classes(self, root: Node) -> None:
+        """Top-level classes extending a socket class: ngx-socket-io's documented `class AppSocket extends
+        Socket { constructor() { super(config) } }`, whose instances (and `this`) are client sockets."""
+        for statement in root.named_children:
+            if statement.type == "export_statement":
+                statement = statement.child_by_field_name("declaration")
+            if statement is None or statement.type not in ("class_declaration", "abstract_class_declaration"):
+                continue
+            name = statement.child_by_field_name("name")
+            base = _extended_name(statement)
+            kind = self._socket_class_kind(base) if base is not None else None
+            if name is not None and kind is not None:
+                self.socket_classes[text(name)] = kind
+
+    def _this_socket_kind(self, node: Node) -> SocketKind | None:
+        """The socket kind of `this` at `node`: that of the socket class its class extends."""
+        owner = _class_binding_this(node)
+        if owner is None or owner[0].parent is None:
+            return None
+        base = _extended_name(owner[0].parent)
+        return self._socket_class_kind(base) if base is not None else None
 
     # -- event maps ---------------------------------------------------------------------------------------
 
@@ -440,8 +490,17 @@ class _Extractor(ModuleLevel, NestGateways):
         for scope in reversed(self.scopes):
             if name in scope.sockets:
                 return scope.sockets[name]
-            if name in scope.params or name in scope.strings or name in scope.socket_lists:
+            if name in scope.params or name in scope.strings or name in scope.socket_lists or name in scope.chains:
                 return None  # shadowed by a parameter we know nothing about
+        return None
+
+    def _chain_owner(self, name: str) -> _Scope | None:
+        """The scope whose local `name` holds a chain (`const room = socket.to("lobby")`), if any."""
+        for scope in reversed(self.scopes):
+            if name in scope.chains:
+                return scope
+            if name in scope.sockets or name in scope.params or name in scope.strings or name in scope.socket_lists:
+                return None
         return None
 
     def _lookup_socket_list(self, name: str) -> SocketBinding | None:
@@ -475,6 +534,7 @@ class _Extractor(ModuleLevel, NestGateways):
             if annotation is not None and annotation.named_children:
                 kind = self._kind_from_annotation(annotation.named_children[0])
                 self._learn_roles_from_annotation(annotation.named_children[0])
+        scope.chains.pop(name, None)
         if value is not None:
             value_kind = self._kind_of_expression(value)
             if value_kind is not None:
@@ -483,6 +543,12 @@ class _Extractor(ModuleLevel, NestGateways):
                 element = self._fetched_sockets(value)
                 if element is not None:
                     scope.socket_lists[name] = SocketBinding(name, element.kind, element.namespace)
+                held = self._held_chain(value)
+                if held is not None and kind is None:
+                    self.holds_chains = True
+                    scope.sockets.pop(name, None)
+                    scope.chains[name] = HeldChain(held[0], held[1], _declaring_block(node))
+                    return
             if scope.node is not None:
                 literal = string_value(value)
                 if literal is not None and is_const_declaration(node.parent):
@@ -521,9 +587,14 @@ class _Extractor(ModuleLevel, NestGateways):
             type_node = type_node.named_children[-1]
         if type_node is None or type_node.type != "type_identifier":
             return None
-        origin = self._module_of(text(type_node))
+        return self._socket_class_kind(text(type_node))
+
+    def _socket_class_kind(self, name: str) -> SocketKind | None:
+        """What the instances of a class this file names are: an imported socket.io class, or a class of
+        this file extending one."""
+        origin = self._module_of(name)
         if origin is None:
-            return None
+            return self.socket_classes.get(name)
         module, imported = origin
         if module in SERVER_MODULES:
             return {
@@ -570,8 +641,12 @@ class _Extractor(ModuleLevel, NestGateways):
                 module, imported = origin
                 if module in SERVER_MODULES and imported in ("Server", "default"):
                     return SocketKind.SERVER, "/"
+                if module in CLIENT_MODULES and imported == "Socket":  # ngx-socket-io's `new Socket(config)`
+                    return SocketKind.CLIENT_SOCKET, None
                 if module in NON_SOCKET_MODULES:
                     return SocketKind.NOT_SOCKET, None
+            if ctor is not None and self.socket_classes.get(text(ctor)) == SocketKind.CLIENT_SOCKET:
+                return SocketKind.CLIENT_SOCKET, None
             return SocketKind.NOT_SOCKET, None
         if node.type == "call_expression":
             callee = unwrap(node.child_by_field_name("function"))
@@ -684,6 +759,108 @@ class _Extractor(ModuleLevel, NestGateways):
         else:
             self.preset.setdefault(callback.id, {})[params[0]] = SocketBinding(params[0], element.kind, element.namespace)
 
+    # -- locals holding a chain, sockets put on shared objects --------------------------------------------
+
+    def _held_chain(self, value: Node) -> tuple[Receiver, tuple[ChainStep, ...]] | None:
+        """The receiver and steps of a value that ends in a chain step of a socket.io receiver:
+        `socket.to(room)`, `io.of("/a").volatile`, `target.except(id)` (a local holding a chain)."""
+        node = unwrap(value)
+        if node is None:
+            return None
+        if node.type == "call_expression":
+            callee = unwrap(node.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                return None
+            if text(callee.child_by_field_name("property")) not in CHAIN_CALLS:
+                return None
+        elif node.type != "member_expression" or text(node.child_by_field_name("property")) not in CHAIN_PROPS:
+            return None
+        received = self._receiver(node)
+        return received if received is not None and received[1] else None
+
+    def _visit_assignment(self, node: Node) -> None:
+        # Cheap tests first: most assignments are `this.x = ...` or reassign a local holding no chain.
+        left = node.child_by_field_name("left")
+        if left is None:
+            return
+        left_type = left.type
+        if left_type == "identifier":
+            if not self.holds_chains:
+                return
+            owner = self._chain_owner(text(left))
+            right = node.child_by_field_name("right")
+            if owner is not None and right is not None:
+                self._reassign_chain(node, owner, text(left), right)
+        elif left_type in ("member_expression", "subscript_expression"):
+            target = left.child_by_field_id(self.fields.object)
+            right = node.child_by_field_name("right")
+            if target is None or target.type == "this" or right is None:
+                return
+            path = member_path(left)
+            if path is not None and 2 <= len(path) <= 3 and self._is_shared_object(path[0]):
+                self._publish(".".join(path), right)
+
+    def _reassign_chain(self, assignment: Node, owner: _Scope, name: str, value: Node) -> None:
+        """`x = x.except(y)`: an assignment in the block declaring `x` always runs, and `x` holds the new
+        value from there on. Any other (under a condition, in a loop or a callback) may not run: `x` keeps
+        what both values share, the old chain's steps the new one starts with (`to(ids)` of
+        `to(ids).except(y)`): the scope and rooms stay right, a maybe-excluded room is dropped."""
+        held = owner.chains[name]
+        new = self._held_chain(value)
+        statement = assignment.parent
+        always = (
+            held is not None
+            and held.block is not None
+            and statement is not None
+            and statement.type == "expression_statement"
+            and statement.parent is not None
+            and statement.parent.id == held.block.id
+        )
+        if always:
+            owner.chains[name] = HeldChain(new[0], new[1], held.block) if new is not None else None
+        elif held is not None and new is not None and new[0] == held.receiver:
+            shared = 0
+            while shared < min(len(held.steps), len(new[1])) and held.steps[shared] == new[1][shared]:
+                shared += 1
+            owner.chains[name] = HeldChain(held.receiver, held.steps[:shared], held.block)
+        else:
+            owner.chains[name] = None
+
+    def _is_shared_object(self, head: str) -> bool:
+        """Whether a member assignment's object is read by other modules: a global object (not a local so
+        named) or an object of this module (`app`), neither shadowed by a parameter."""
+        if any(head in scope.params for scope in self.scopes):
+            return False
+        if head in ("global", "globalThis", "window"):
+            return head not in self.module_names and head not in self.imports
+        return head in self.module_names or head in self.imports
+
+    def _publish(self, path: str, value: Node) -> None:
+        """Record a socket put on a shared object under the path other files read it through."""
+        shared = shared_socket_path(path)
+        found = self._kind_of_expression(value) if shared is not None else None
+        if found is None or found[0] == SocketKind.NOT_SOCKET:
+            return
+        kind, namespace = found
+        self.published.setdefault(shared, SocketBinding(shared, kind, namespace or _default_namespace(kind)))
+
+    def _plugin_decoration(self, obj: Node | None, method: str, args: list[Node]) -> None:
+        """fastify's `app.decorate("io", server)` and fastify-socket.io's `app.register(plugin)`: `app.io`
+        holds a server."""
+        target = member_path(obj)
+        if target is None or len(target) > 2 or target[0] == "this":
+            return
+        if method == "decorate" and len(args) == 2:
+            name = string_value(args[0])
+            if name:
+                self._publish(".".join((*target, name)), args[1])
+        elif method == "register":
+            plugin = unwrap(args[0])
+            origin = self._module_of(text(plugin)) if plugin.type == "identifier" else None
+            if origin is not None and origin[0] in FASTIFY_SOCKET_MODULES:
+                shared = ".".join((*target, "io"))
+                self.published.setdefault(shared, SocketBinding(shared, SocketKind.SERVER, "/"))
+
     # -- calls --------------------------------------------------------------------------------------------
 
     def _visit_new(self, node: Node) -> None:
@@ -750,12 +927,17 @@ class _Extractor(ModuleLevel, NestGateways):
             if method in LISTEN_METHODS and args:
                 self._listen(node, callee.child_by_field_id(fields.object), LISTEN_METHODS[method], args)
                 return
+            if method in OBSERVABLE_LISTEN_METHODS and args:
+                self._observable_listen(node, callee.child_by_field_id(fields.object), method, args)
+                return
             if (
                 method in ROUTE_METHODS
                 and len(args) >= 2
                 and self._maybe_route(node, callee.child_by_field_id(fields.object), method, args)
             ):
                 return
+            if method in ("decorate", "register") and args:
+                self._plugin_decoration(callee.child_by_field_id(fields.object), method, args)
             if method in _ELEMENT_CALLBACK_METHODS or method == "then":
                 self._bind_fetched_sockets(callee.child_by_field_id(fields.object), method, args)
         elif callee_type == "identifier":
@@ -768,6 +950,9 @@ class _Extractor(ModuleLevel, NestGateways):
                 return
             if name in self.options.hooks and args:
                 self._hook_call(node, name, args)
+                return
+            if origin is not None and origin[1] == "fromEvent" and is_rxjs_module(origin[0]):
+                self._rxjs_listen(node, args)
                 return
         elif callee_type == "call_expression":
             spec = require_specifier(callee)
@@ -801,6 +986,11 @@ class _Extractor(ModuleLevel, NestGateways):
         if node is None:
             return None
         steps.reverse()
+        if node.type == "identifier":
+            owner = self._chain_owner(text(node))
+            held = owner.chains[text(node)] if owner is not None else None
+            if held is not None:
+                return held.receiver, held.steps + tuple(steps)
         root_text, kind, namespace = self._root(node)
         if root_text is None or kind == SocketKind.NOT_SOCKET:
             return None
@@ -826,6 +1016,9 @@ class _Extractor(ModuleLevel, NestGateways):
         path = member_path(node)
         if path is not None:
             if path[0] == "this":
+                if len(path) == 1:  # `this.emit(...)` in a class extending a socket class
+                    kind = self._this_socket_kind(node) if self.socket_classes or self.socket_types_imported else None
+                    return ("this", kind, None) if kind is not None else (None, None, None)
                 if len(path) >= 2 and path[1].startswith("$"):  # Vue's this.$emit / this.$on
                     return None, None, None
                 field_binding = self._class_field(node, path[1]) if len(path) == 2 else None
@@ -841,6 +1034,9 @@ class _Extractor(ModuleLevel, NestGateways):
                 return ".".join(path), SocketKind.NOT_SOCKET, None  # the Manager: only lifecycle events
             if base is not None and base.kind == SocketKind.NOT_SOCKET:
                 return ".".join(path), SocketKind.NOT_SOCKET, None
+            published = self.published.get(shared_socket_path(".".join(path)) or "") if self.published else None
+            if published is not None:
+                return ".".join(path), published.kind, published.namespace
             return ".".join(path), None, None
         element = self._fetched_socket(node)
         if element is not None:
@@ -1085,14 +1281,48 @@ class _Extractor(ModuleLevel, NestGateways):
 
     def _listen(self, call: Node, obj: Node | None, kind: ListenerKind, args: list[Node]) -> None:
         received = self._receiver(obj)
-        if received is None:
+        if received is not None:
+            self._add_listener(call, received, kind, args[0], args[1] if len(args) > 1 else None)
+
+    def _observable_listen(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> None:
+        """ngx-socket-io's `socket.fromEvent(name)` / `fromOneTimeEvent(name)`, and RxJS 5's
+        `Observable.fromEvent(socket, name)`."""
+        target = unwrap(obj)
+        if target is not None and target.type == "identifier" and self._rxjs_import(text(target)) in ("Observable", "*"):
+            if method == "fromEvent":
+                self._rxjs_listen(call, args)
             return
+        received = self._receiver(obj)
+        # A server-side object has no such method: only a client socket (or one the index may resolve).
+        if received is not None and received[0].kind in (SocketKind.CLIENT_SOCKET, None):
+            self._add_listener(call, received, OBSERVABLE_LISTEN_METHODS[method], args[0], None)
+
+    def _rxjs_listen(self, call: Node, args: list[Node]) -> None:
+        """RxJS's `fromEvent(target, name)`: a listener when `target` is known to be a socket.io socket (not
+        `window`, an EventEmitter, or a name the file cannot type)."""
+        if len(args) < 2:
+            return
+        received = self._receiver(args[0])
+        if received is not None and received[0].kind in (SocketKind.CLIENT_SOCKET, SocketKind.SERVER_SOCKET):
+            self._add_listener(call, received, ListenerKind.ON, args[1], None)
+
+    def _rxjs_import(self, local: str) -> str | None:
+        """The name a local imports from RxJS (`*` for a namespace import); None when it is not from RxJS."""
+        origin = self._module_of(local)
+        return origin[1] if origin is not None and is_rxjs_module(origin[0]) else None
+
+    def _add_listener(
+        self,
+        call: Node,
+        received: tuple[Receiver, tuple[ChainStep, ...]],
+        kind: ListenerKind,
+        event_node: Node,
+        handler: Node | None,
+    ) -> None:
         receiver, chain = received
         if any(step.name not in ("of", "sockets") for step in chain):
             return
-        event_node = args[0]
         name = self._name_value(event_node)
-        handler = args[1] if len(args) > 1 else None
         if isinstance(name, Lit) and name.value in RESERVED_EVENTS:
             if name.value in ("connection", "connect") and handler is not None:
                 self._bind_connection_socket(call, receiver, chain, handler, name.value)
@@ -1284,6 +1514,29 @@ def _visited_in_order(root: Node, grammar: str) -> list[Node] | None:
         return None
     order = sorted(range(len(nodes)), key=keys.__getitem__)
     return [nodes[index] for index in order]
+
+
+def _declaring_block(declarator: Node) -> Node | None:
+    """The block (or program) whose statements a declarator's declaration is one of."""
+    statement = declarator.parent
+    block = statement.parent if statement is not None else None
+    if block is not None and block.type == "export_statement":
+        block = block.parent
+    return block
+
+
+def _extended_name(class_node: Node) -> str | None:
+    """The class a class declaration extends, when named by an identifier: `class A extends Socket`."""
+    heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
+    if heritage is None:
+        return None
+    for part in heritage.named_children:
+        if part.type == "extends_clause":  # TypeScript wraps the base in a clause; JavaScript does not
+            part = part.child_by_field_name("value")
+        if part is not None and part.type == "identifier":
+            return text(part)
+        return None
+    return None
 
 
 def _may_name(arg: Node) -> bool:

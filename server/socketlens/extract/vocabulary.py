@@ -12,7 +12,15 @@ from typing import Sequence
 from socketlens.model import ChainStep, Direction, ListenerKind
 
 SERVER_MODULES = frozenset({"socket.io"})
-CLIENT_MODULES = frozenset({"socket.io-client"})
+# Angular's ngx-socket-io wraps a socket.io-client socket in its `Socket` (injected, or extended by a service).
+NGX_SOCKET_MODULE = "ngx-socket-io"
+CLIENT_MODULES = frozenset({"socket.io-client", NGX_SOCKET_MODULE})
+# fastify-socket.io's plugin: `app.register(plugin)` decorates `app` with a socket.io Server, `app.io`.
+FASTIFY_SOCKET_MODULES = frozenset({"fastify-socket.io"})
+# The packages whose dependents may use socket.io (the index's `may_use_socketio`).
+SOCKET_PACKAGES = (
+    SERVER_MODULES | CLIENT_MODULES | FASTIFY_SOCKET_MODULES | {"@nestjs/websockets", "@nestjs/platform-socket.io"}
+)
 # Modules whose objects have `.on`/`.emit` but are not socket.io.
 NON_SOCKET_MODULES = frozenset(
     {
@@ -59,6 +67,8 @@ RESERVED_EVENTS = frozenset(
 
 EMIT_METHODS = frozenset({"emit", "emitWithAck", "serverSideEmit", "serverSideEmitWithAck"})
 LISTEN_METHODS = {"on": ListenerKind.ON, "once": ListenerKind.ONCE, "addListener": ListenerKind.ON}
+# ngx-socket-io's socket methods that return an Observable of an event: listeners without a handler.
+OBSERVABLE_LISTEN_METHODS = {"fromEvent": ListenerKind.ON, "fromOneTimeEvent": ListenerKind.ONCE}
 CHAIN_CALLS = frozenset({"to", "in", "except", "of", "compress", "timeout", "binary", "retries"})
 CHAIN_PROPS = frozenset({"broadcast", "volatile", "local", "sockets"})
 ROOM_STEPS = frozenset({"to", "in", "except"})
@@ -66,6 +76,25 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
 
 # Names that hold a socket.io object by convention; used only when nothing better is known.
 _SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})
+
+
+def is_rxjs_module(specifier: str) -> bool:
+    """RxJS, whose `fromEvent(target, name)` listens to `target`: `rxjs`, `rxjs/operators`, `rxjs/Observable`."""
+    return specifier == "rxjs" or specifier.startswith("rxjs/")
+
+
+# Objects whose members every module of a program reads (Node's `global`, the browser's `window`).
+_GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window"})  # not `self`: often `const self = this`
+
+
+def shared_socket_path(path: str) -> str | None:
+    """How a socket put on a shared object is named in `FileFacts.sockets` (by the file that puts it there)
+    and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` stays.
+    None for a bare name or a `this.` path, which are no shared object's members."""
+    head, dot, rest = path.partition(".")
+    if not dot or not rest or head == "this" or head.endswith("()"):
+        return None
+    return f"globalThis.{rest}" if head in _GLOBAL_OBJECTS else path
 
 
 def looks_like_socket_name(root: str) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from socketlens.config import Config
-from socketlens.extract.vocabulary import RESERVED_EVENTS, looks_like_socket_name
+from socketlens.extract.vocabulary import RESERVED_EVENTS, SOCKET_PACKAGES, looks_like_socket_name, shared_socket_path
 from socketlens.index.resolve import Resolution
 from socketlens.index.scoping import classify, namespace_of, targeted_rooms
 from socketlens.model import (
@@ -29,6 +29,7 @@ from socketlens.model import (
     Ref,
     Scope,
     Side,
+    SocketBinding,
     SocketKind,
     Span,
 )
@@ -43,7 +44,6 @@ _GENERIC_METHOD_NAMES = frozenset(
     }
 )  # fmt: skip
 
-SOCKET_PACKAGES = frozenset({"socket.io", "socket.io-client", "@nestjs/websockets", "@nestjs/platform-socket.io"})
 
 
 @dataclass(frozen=True)
@@ -158,23 +158,33 @@ class EventIndex:
         self._findings_by_code: dict[str, list[tuple[str, Finding]]] = {}
         self._findings_by_span: dict[tuple[str, str], dict[tuple[int, int], Finding]] = {}
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
+        # (project, `shared_socket_path`) -> (file, binding): servers put on shared objects (`global._io = io`).
+        self._shared_sockets: dict[tuple[str, str], tuple[str, SocketBinding]] | None = None
 
     # -- updates ----------------------------------------------------------------------------------------
 
     def update(self, facts: FileFacts) -> set[str]:
         """Swap one file's facts; returns the files whose resolution was redone."""
-        wrappers_changed = _wrapper_contribution(self.facts.get(facts.path)) != _wrapper_contribution(facts)
+        old = self.facts.get(facts.path)
+        wrappers_changed = _wrapper_contribution(old) != _wrapper_contribution(facts)
+        shared_changed = _shared_sockets_of(old) != _shared_sockets_of(facts)
         self.facts[facts.path] = facts
         self._loaded.pop(facts.path, None)
-        return self._invalidate(facts.path, wrappers_changed)
+        return self._invalidate(facts.path, wrappers_changed, shared_changed)
 
     def remove(self, rel: str) -> set[str]:
-        wrappers_changed = _wrapper_contribution(self.facts.get(rel)) != _wrapper_contribution(None)
+        old = self.facts.get(rel)
+        wrappers_changed = _wrapper_contribution(old) != _wrapper_contribution(None)
+        shared_changed = bool(_shared_sockets_of(old))
         self.facts.pop(rel, None)
         self._loaded.pop(rel, None)
-        return self._invalidate(rel, wrappers_changed)
+        return self._invalidate(rel, wrappers_changed, shared_changed)
 
-    def _invalidate(self, rel: str, wrappers_changed: bool = True) -> set[str]:
+    def _invalidate(self, rel: str, wrappers_changed: bool = True, shared_changed: bool = True) -> set[str]:
+        if shared_changed:
+            # A server put on (or taken off) a shared object: any file of any project may read it.
+            self._shared_sockets = None
+            self._resolved.clear()
         # The wrapper tables span every file: recompute them only when this file's part in them changed
         # (typing inside a function body, the common case, leaves them alone).
         if wrappers_changed and self._forwarder_names is not None:
@@ -469,7 +479,25 @@ class EventIndex:
             if binding is not None:
                 # A namespace the call names itself (python-socketio's `namespace=`) wins over the binding's.
                 return binding.kind, namespace or binding.namespace
+        shared = shared_socket_path(root)
+        if shared is not None:
+            found = self._shared_socket_table().get((self.workspace.project_of(rel), shared))
+            if found is not None:
+                publisher, binding = found
+                resolution.deps.add(publisher)
+                return binding.kind, namespace or binding.namespace
         return None, namespace
+
+    def _shared_socket_table(self) -> dict[tuple[str, str], tuple[str, SocketBinding]]:
+        """Servers and sockets a file puts on a shared object (`global._io = io`, `app.io = io`,
+        `fastify.decorate("io", ...)`), which the other files of its project read by the same path."""
+        if self._shared_sockets is None:
+            table: dict[tuple[str, str], tuple[str, SocketBinding]] = {}
+            for rel in sorted(self.facts):
+                for binding in _shared_sockets_of(self.facts[rel]):
+                    table.setdefault((self.workspace.project_of(rel), binding.name), (rel, binding))
+            self._shared_sockets = table
+        return self._shared_sockets
 
     def _side(self, rel: str, kind: SocketKind | None, root: str) -> Side | None:
         if kind in (SocketKind.SERVER, SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET):
@@ -483,7 +511,7 @@ class EventIndex:
         side = self.file_side(rel)
         if side is not None:
             return side
-        last = root.rsplit(".", 1)[-1].removesuffix("()").lower()
+        last = root.rsplit(".", 1)[-1].removesuffix("()").lower().lstrip("_#")  # `global._io`, `this.#io`
         return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
 
     def file_side(self, rel: str) -> Side | None:
@@ -635,6 +663,11 @@ def _callee_names(facts: FileFacts, callee: Ref) -> set[str]:
     names = {callee.name}
     names.update(imp.imported for imp in facts.imports if imp.local == callee.name)
     return names
+
+
+def _shared_sockets_of(facts: FileFacts | None) -> tuple[SocketBinding, ...]:
+    """The sockets a file puts on shared objects: bindings named by a member path (`globalThis._io`)."""
+    return tuple(b for b in facts.sockets if "." in b.name) if facts is not None else ()
 
 
 def _wrapper_contribution(facts: FileFacts | None) -> tuple:
