@@ -4,7 +4,7 @@ declared as the empty object type `{}` (payload-mismatch). Each case has its fir
 
 import pytest
 
-from test_rules_harness import check, line_of, only
+from test_rules_harness import apply_fix_and_recheck, check, line_of, make_repo, only, run
 
 NOTIFY = "apps/api/src/notify.ts"
 
@@ -264,3 +264,80 @@ def test_payload_mismatch_leaves_the_empty_object_type_alone(tmp_path, emit):
 def test_payload_mismatch_still_reads_the_keys_next_to_an_empty_type(tmp_path, emit, problem):
     found = only(check(tmp_path, users(emit)), "payload-mismatch")
     assert [(d.file, d.message.split(": ", 1)[1]) for d in found] == [(CLIENT, problem)]
+
+
+# -- unauthenticated-server: servers made by the socket.io factory call ---------------------------------------
+
+API_SERVER_JS = "apps/api/src/server.js"
+API_SERVER_TS = "apps/api/src/server.ts"
+
+REQUIRE_FACTORY = """\
+const server = require("http").createServer();
+const io = require("socket.io")(server);
+io.on("connection", (client) => { client.emit("tick", 1); });
+"""
+
+IMPORTED_FACTORY = """\
+import http from "http";
+import socketIO from "socket.io";
+const io = socketIO(http.createServer());
+io.on("connection", (client) => { client.emit("tick", 1); });
+"""
+
+HANDSHAKE_MIDDLEWARE = """
+io.use((socket, next) => {
+  if (!socket.handshake.auth.token) return next(new Error("unauthorized"));
+  next();
+});
+"""
+
+
+def factory_repo(rel: str, source: str) -> dict[str, str | None]:
+    """The api project with its one server file replaced by `source` (the baseline's is authenticated)."""
+    return {SERVER: None, rel: source}
+
+
+@pytest.mark.parametrize(
+    "rel, source, line",
+    [
+        (API_SERVER_JS, REQUIRE_FACTORY, 2),
+        (API_SERVER_TS, IMPORTED_FACTORY, 3),
+        (API_SERVER_JS, REQUIRE_FACTORY.replace("(server)", '(server, { cors: { origin: "*" } })'), 2),
+        (API_SERVER_JS, 'const socketIO = require("socket.io");\nconst io = socketIO(3000);\n', 2),
+        (API_SERVER_JS, 'let io;\nio = require("socket.io")(3000);\n', 2),
+        (API_SERVER_JS, 'module.exports = (server) => {\n  const io = require("socket.io")(server);\n  return io;\n};\n', 2),
+        (API_SERVER_JS, 'const { Server } = require("socket.io");\nconst io = new Server(require("http").createServer());\n', 2),
+    ],
+    ids=["require factory", "imported factory", "factory with options", "required then called", "assigned", "in a function", "new Server"],
+)
+def test_unauthenticated_server_fires_on_a_server_made_by_the_factory_call(tmp_path, rel, source, line):
+    found = only(check(tmp_path, factory_repo(rel, source)), "unauthenticated-server")
+    assert [(d.file, line_of(d)) for d in found] == [(rel, line)], found
+
+
+@pytest.mark.parametrize("rel, source", [(API_SERVER_JS, REQUIRE_FACTORY), (API_SERVER_TS, IMPORTED_FACTORY)])
+def test_unauthenticated_server_accepts_a_factory_server_checking_the_handshake(tmp_path, rel, source):
+    assert only(check(tmp_path, factory_repo(rel, source + HANDSHAKE_MIDDLEWARE)), "unauthenticated-server") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'const socket = require("socket.io-client")("http://localhost:3000");\nsocket.on("tick", () => {});\n',
+        'import io from "socket.io-client";\nconst socket = io("http://localhost:3000");\nsocket.on("tick", () => {});\n',
+        'const app = require("express")();\nconst wss = require("ws")({ port: 3000 });\n',
+        'function socketIO(server) { return server; }\nconst io = socketIO(require("http").createServer());\n',
+    ],
+    ids=["required client", "imported client", "other factories", "local function named like it"],
+)
+def test_unauthenticated_server_ignores_factory_calls_that_make_no_server(tmp_path, source):
+    assert only(check(tmp_path, factory_repo(API_SERVER_JS, source)), "unauthenticated-server") == []
+
+
+@pytest.mark.parametrize("rel, source", [(API_SERVER_JS, REQUIRE_FACTORY), (API_SERVER_TS, IMPORTED_FACTORY)])
+def test_unauthenticated_server_fix_adds_the_middleware_after_a_factory_server(tmp_path, rel, source):
+    root = make_repo(tmp_path, factory_repo(rel, source))
+    (found,) = only(run(root), "unauthenticated-server")
+    (fix,) = found.fixes
+    apply_fix_and_recheck(root, found, fix)
+    assert "io.use((socket, next) => {" in (root / rel).read_text()

@@ -27,6 +27,9 @@ Finding codes (the rule that reads them in brackets):
 - `emit-context`         an `.emit(...)`: where `.to(room)` goes, which org/user ids are in scope, and which
                          `to()`/`in()` arguments name a `const` array that cannot be empty (unscoped-broadcast)
 - `module-layout`        where a module-level statement or import can be inserted
+- `server-statement`     a socket.io server created (`new Server(...)`, or the factory call `require("socket.io")(...)`
+                         / `socketIO(...)`, which is no connection): its `binding` and where a statement can
+                         follow it (unauthenticated-server)
 """
 
 from __future__ import annotations
@@ -760,6 +763,8 @@ class _Patterns:
                 self._add("handshake-delegate", function, function=callee, param=position)
 
     def _connections(self) -> None:
+        for call in self._factory_servers():
+            self._server_statement(call, _assigned_name(call))
         for connection in self.x.connections:
             node = self.root.descendant_for_byte_range(connection.span.start_byte, connection.span.end_byte)
             while node is not None and (node.start_byte, node.end_byte) != (connection.span.start_byte, connection.span.end_byte):
@@ -773,15 +778,28 @@ class _Patterns:
                     binding=connection.binding,
                 )
             if connection.kind == SocketKind.SERVER:
-                statement = node
-                while statement.parent is not None and statement.parent.type not in ("program", "statement_block"):
-                    statement = statement.parent
-                self._add(
-                    "server-statement", node, binding=connection.binding, statement_end=statement.end_byte,
-                    indent=self._indent_of(statement),
-                )
+                self._server_statement(node, connection.binding)
             if connection.kind == SocketKind.CLIENT_SOCKET:
                 self._client_options(node)
+
+    def _factory_servers(self) -> Iterator[Node]:
+        """`require("socket.io")(server)`, or `socketIO(server)` with `socketIO` the module itself: the factory
+        form of `new Server(server)`, which the extractor's connections (constructions) do not hold."""
+        for call, callee, _, method in self.calls:
+            if method is None and callee.type in ("identifier", "call_expression"):
+                known = self.x._kind_of_expression(call)
+                if known is not None and known[0] == SocketKind.SERVER:
+                    yield call
+
+    def _server_statement(self, node: Node, binding: str | None) -> None:
+        """Where a statement can follow the one creating a server (the quick fix inserts its middleware)."""
+        statement = node
+        while statement.parent is not None and statement.parent.type not in ("program", "statement_block"):
+            statement = statement.parent
+        self._add(
+            "server-statement", node, binding=binding, statement_end=statement.end_byte,
+            indent=self._indent_of(statement),
+        )
 
     def _component_context(self, node: Node) -> str | None:
         function = self._function_of(node)
@@ -867,6 +885,19 @@ def _call_of_argument(node: Node) -> Node | None:
         return None
     call = parent.parent
     return call if call is not None and call.type == "call_expression" else None
+
+
+def _assigned_name(value: Node) -> str | None:
+    """The name `value` is declared or assigned to (`const io = value`, `io = value`), if any."""
+    parent = value.parent
+    while parent is not None and parent.type in ("as_expression", "parenthesized_expression", "await_expression"):
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else None
+    if parent is not None and parent.type == "assignment_expression":
+        return text(parent.child_by_field_name("left"))
+    return None
 
 
 def _is_const(declarator: Node) -> bool:

@@ -4,7 +4,9 @@ Without a `use` middleware that checks `socket.handshake.auth` (or headers) and 
 `next(new Error(...))`, anyone who can reach the port can connect, join rooms and receive events. The
 handshake may be read by a function the middleware passes its socket to: of the middleware's file (the
 extractor judges it) or imported (a `handshake-delegate` finding, resolved here to the `handshake-reader`
-finding of the function's own file). The quick fix inserts a JWT middleware right after the server is created.
+finding of the function's own file). A server is a server connection (`new Server(...)`) or a
+`server-statement` finding, which also covers the factory call (`require("socket.io")(server)`,
+`socketIO(server)`). The quick fix inserts a JWT middleware right after the server is created.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Iterator
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
 from socketlens.analysis.rules._support import Source, data, findings, module_layout, resolution
 from socketlens.index.event_index import EventIndex
-from socketlens.model import Finding, SocketKind
+from socketlens.model import FileFacts, Finding, SocketKind, Span
 
 CODE = "unauthenticated-server"
 _NODE_MESSAGE = (
@@ -36,19 +38,26 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
     ]
     authenticated = {index.workspace.project_of(rel) for rel in authenticating}
     for rel, facts in sorted(index.facts.items()):
-        for connection in facts.connections:
-            if connection.kind != SocketKind.SERVER:
-                continue
-            if index.workspace.project_of(rel) in authenticated:
-                continue
+        if index.workspace.project_of(rel) in authenticated:
+            continue
+        for span in _servers(facts):
             yield Diagnostic(
                 file=rel,
-                span=connection.span,
+                span=span,
                 severity=Severity.WARNING,
                 code=CODE,
                 message=_PYTHON_MESSAGE if rel.endswith(".py") else _NODE_MESSAGE,
-                fixes=tuple(_middleware_fix(context, rel, connection)),
+                fixes=tuple(_middleware_fix(context, rel, span)),
             )
+
+
+def _servers(facts: FileFacts) -> list[Span]:
+    """Where the file creates socket.io servers: its server connections (`new Server(...)`, Python's
+    `socketio.Server(...)`) and its `server-statement` findings, which also hold the factory call
+    (`require("socket.io")(server)`) that is no connection."""
+    spans = [connection.span for connection in facts.connections if connection.kind == SocketKind.SERVER]
+    spans += [finding.span for finding in facts.findings if finding.code == "server-statement"]
+    return sorted(set(spans), key=lambda span: (span.start_byte, span.end_byte))
 
 
 def _delegates_to_reader(index: EventIndex, rel: str, delegate: Finding) -> bool:
@@ -67,11 +76,9 @@ def _delegates_to_reader(index: EventIndex, rel: str, delegate: Finding) -> bool
     )
 
 
-def _middleware_fix(context: RuleContext, rel: str, connection) -> Iterator[Fix]:
+def _middleware_fix(context: RuleContext, rel: str, server: Span) -> Iterator[Fix]:
     source = Source.read(context, rel)
-    statement = context.index.findings_by_span(rel, "server-statement").get(
-        (connection.span.start_byte, connection.span.end_byte)
-    )
+    statement = context.index.findings_by_span(rel, "server-statement").get((server.start_byte, server.end_byte))
     if source is None or statement is None:
         return
     values = data(statement)
