@@ -1272,3 +1272,152 @@ def test_inherited_namespace_handlers_and_emits_are_indexed_in_their_namespaces(
         "next": [("server", "room", "/mtt")],
         "mtt": [("server", "broadcast", "/mtt")],
     }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Servers reached through annotated locals, server-returning functions and aiohttp's `app["sio"]`
+
+
+SERVER_GETTER = """\
+    from typing import Optional
+
+    from pyee import EventEmitter
+    from socketio import AsyncServer
+
+
+    def get_socket_server(app) -> AsyncServer:
+        return app["sio"]
+
+
+    def maybe_server(app) -> Optional[AsyncServer]:
+        return app.get("sio")
+
+
+    def get_bus(app) -> EventEmitter:
+        return app["bus"]
+
+
+    async def notify(app, sid: str) -> None:
+        sio: AsyncServer = get_socket_server(app)
+        await sio.emit("hello", {"x": 1}, to=sid)
+        await get_socket_server(app).emit("bye", to=sid)
+        server = get_socket_server(app)
+        await server.emit("again", {})
+        await maybe_server(app).emit("maybe", {})
+        await get_bus(app).emit("not-a-site", {})
+        bus = get_bus(app)
+        bus.emit("not-a-site-either", {})
+
+
+    async def shadowed(get_socket_server):
+        await get_socket_server(1).emit("not-a-site-shadowed", {})
+    """
+
+
+def test_annotated_locals_and_server_returning_functions_are_receivers():
+    facts = facts_of(SERVER_GETTER)
+    emits = emits_by_event(facts)
+    assert set(emits) == {"hello", "bye", "again", "maybe"}
+    assert [(emits[name].receiver.root, emits[name].receiver.kind) for name in ("hello", "bye", "again", "maybe")] == [
+        ("sio", SocketKind.SERVER),
+        ("get_socket_server()", SocketKind.SERVER),
+        ("server", SocketKind.SERVER),
+        ("maybe_server()", SocketKind.SERVER),
+    ]
+    # `sid` is a plain parameter here, not the handler's sender: a room like any other.
+    assert rooms(emits["hello"].chain) == [("sid", None)] and rooms(emits["bye"].chain) == [("sid", None)]
+
+
+AIOHTTP_SAME_FILE = """\
+    import socketio
+    from aiohttp import web
+
+    sio = socketio.AsyncServer(async_mode="aiohttp")
+    app = web.Application()
+    sio.attach(app)
+    app["sio"] = sio
+    app["db"] = make_db()
+
+
+    async def create_item(request):
+        sio = request.app["sio"]
+        await sio.emit("item:created", {"id": 1})
+        await request.app["sio"].emit("item:updated", {"id": 1}, room="org:1")
+        await app["sio"].emit("item:deleted", {"id": 1})
+        await request.app["db"].emit("not-a-site", {})
+        db = request.app["db"]
+        await db.emit("not-a-site-either", {})
+        await request.app["other"].emit("nor-this", {})
+    """
+
+
+def test_a_server_stored_under_a_string_key_is_a_receiver_there_and_through_the_request():
+    facts = facts_of(AIOHTTP_SAME_FILE)
+    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
+        (Lit("item:created"), "sio", SocketKind.SERVER),
+        (Lit("item:updated"), 'request.app["sio"]', SocketKind.SERVER),
+        (Lit("item:deleted"), 'app["sio"]', SocketKind.SERVER),
+    ]
+
+
+def test_a_server_constructed_under_a_key_or_aliased_on_an_attribute_is_a_receiver():
+    facts = facts_of(
+        """\
+        import socketio
+        from aiohttp import web
+
+
+        def create_app():
+            app = web.Application()
+            app['sio'] = socketio.AsyncServer(async_mode="aiohttp")
+            app['sio'].attach(app)
+            return app
+
+
+        shared = socketio.AsyncServer()
+        state.sio = shared
+
+
+        async def handler(request):
+            await request.app['sio'].emit("built", {})
+            await request.app.state.sio.emit("aliased", {})
+        """
+    )
+    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
+        (Lit("built"), 'request.app["sio"]', SocketKind.SERVER),
+        (Lit("aliased"), "request.app.state.sio", SocketKind.SERVER),
+    ]
+    assert [c.binding for c in facts.connections] == ['app["sio"]', "shared"]
+
+
+def test_a_key_read_in_a_file_that_does_not_store_it_is_no_site():
+    # Across files the extractor cannot know what `app["sio"]` holds, and the index does not resolve such
+    # a path from another file: no site rather than a guess.
+    facts = facts_of(
+        """\
+        async def create_item(request):
+            sio = request.app["sio"]
+            await sio.emit("item:created", {"id": 1})
+        """
+    )
+    assert facts.emits == ()
+
+
+def test_servers_from_getters_and_app_keys_are_indexed(tmp_path):
+    root = write_repo(
+        tmp_path,
+        {"requirements.txt": "python-socketio\n", "app.py": SERVER_GETTER, "main.py": AIOHTTP_SAME_FILE},
+    )
+    events = {event["name"]: event for event in catalog(_index(root), str(root))["events"]}
+    found = {
+        name: [(e["file"], e["side"], e["scope"]) for e in events[name]["emits"]]
+        for name in ("hello", "bye", "item:created", "item:updated", "item:deleted")
+    }
+    assert found == {
+        "hello": [("app.py", "server", "room")],
+        "bye": [("app.py", "server", "room")],
+        "item:created": [("main.py", "server", "broadcast")],
+        "item:updated": [("main.py", "server", "org")],
+        "item:deleted": [("main.py", "server", "broadcast")],
+    }
+    assert not {"not-a-site", "not-a-site-either", "nor-this", "not-a-site-shadowed"} & set(events)

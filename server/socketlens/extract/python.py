@@ -13,7 +13,13 @@ A server or client held on an instance (`self.sio = socketio.AsyncServer()` in a
 `sio: socketio.AsyncServer` in the class body) is a receiver `self.sio` in that class's methods, and in
 those of its subclasses in the same file. One stored on a module-level object's attribute
 (`app.state.sio = AsyncServer()`, FastAPI's app state) is a receiver wherever a path ends with that
-attribute path (`app.state.sio`, `request.app.state.sio`).
+attribute path (`app.state.sio`, `request.app.state.sio`); so is one stored under a string key (aiohttp's
+`app["sio"] = sio`, also in a `create_app()` factory), read as `app["sio"]` or `request.app["sio"]`. A read of a
+key this file does not store is no receiver: the index resolves no such path across files.
+
+A local annotated with a server/client class (`sio: AsyncServer = ...`), or bound to what is a receiver here
+(`sio = request.app["sio"]`, `sio = get_sio(app)`), is a receiver; so is the call of a module-level function
+annotated to return one (`get_sio(app).emit(...)`, root `get_sio()`).
 
 A class extending a namespace class of the file (transitively) is a namespace class of the same kind with a
 namespace of its own (where it is registered, or its own `super().__init__("/x")`). An inherited handler or
@@ -252,6 +258,42 @@ def _dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
     return None
 
 
+def _access_path(node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """Like `_dotted`, with string-key subscripts as parts of their own: `request.app["sio"]` ->
+    ("request", "app", '["sio"]'), whatever quotes the key is written with."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        key = _string_value(node.slice[0].slice.value)
+        base = _access_path(node.value)
+        return base + (f'["{key}"]',) if base is not None and key is not None and '"' not in key else None
+    if isinstance(node, cst.Attribute):
+        base = _access_path(node.value)
+        return base + (node.attr.value,) if base is not None else None
+    return _dotted(node)
+
+
+def _path_text(path: tuple[str, ...]) -> str:
+    return "".join(part if part.startswith("[") or position == 0 else "." + part for position, part in enumerate(path))
+
+
+def _unwrap_optional(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The type an annotation names, unwrapping `Optional[X]`, `Union[X, None]`, `X | None` and `"X"`."""
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value
+        try:
+            return _unwrap_optional(cst.parse_expression(text)) if isinstance(text, str) else None
+        except cst.ParserSyntaxError:
+            return None
+    members: list[cst.BaseExpression] = [annotation]
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        members = [annotation.left, annotation.right]
+    elif isinstance(annotation, cst.Subscript) and (_dotted(annotation.value) or ("",))[-1] in ("Optional", "Union"):
+        members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+    others = [member for member in members if not _is_none(member)]
+    if len(others) != 1:
+        return None
+    return others[0] if others[0] is annotation else _unwrap_optional(others[0])
+
+
 def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
@@ -315,7 +357,11 @@ class _Names:
     module_classes: dict[str, cst.ClassDef] = field(default_factory=dict)  # module-level classes by name
     # Servers/clients stored on an attribute of a module-level object: `app.state.sio = AsyncServer()`
     # (FastAPI's app state), read back as `app.state.sio` or `request.app.state.sio`.
+    # Also under a string key (`app["sio"] = sio`, aiohttp's app), read back as `request.app["sio"]`; paths
+    # as `_access_path` spells them.
     attribute_sockets: dict[tuple[str, ...], _SocketName] = field(default_factory=dict)
+    # Module-level functions annotated to return a server/client: `def get_sio(app) -> AsyncServer`.
+    socket_returns: dict[str, _SocketName] = field(default_factory=dict)
     # Module-level names bound to (`ns = ChatNamespace("/chat")`) or annotated with (`ns: Optional[ChatNamespace]`)
     # an instance of a class of this file; only those of namespace classes are receivers.
     instances: dict[str, _Instance] = field(default_factory=dict)
@@ -400,6 +446,12 @@ class _Names:
                 return socket
         return None
 
+    def annotated_socket(self, annotation: cst.BaseExpression) -> _SocketName | None:
+        """The server/client an annotation names: `socketio.AsyncServer`, `Optional[AsyncServer]`."""
+        named = _unwrap_optional(annotation)
+        made = self.qualified(named) if named is not None else None
+        return _SocketName(_CONSTRUCTORS[made], made[0], made[1]) if made in _CONSTRUCTORS else None  # type: ignore[index]
+
     def exported(self) -> tuple[tuple[str, str], ...]:
         """Every module-level name is importable in Python."""
         names = {*self.bindings, *self.module_sockets, *self.functions, *(imp.local for imp in self.imports)}
@@ -473,6 +525,9 @@ class _NameCollector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.depth == 0:
             self.names.functions.add(node.name.value)
+            returned_socket = self.names.annotated_socket(node.returns.annotation) if node.returns else None
+            if returned_socket is not None:
+                self.names.socket_returns[node.name.value] = returned_socket
         returned = _single_return(node)
         if returned is not None:
             owner = self.enclosing[-1] if self.enclosing else None
@@ -546,16 +601,15 @@ class _NameCollector(cst.CSTVisitor):
         return None
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript):
+            self._store(target, value)
+            return
         if isinstance(target, cst.Attribute):
             made = self.names.qualified(value.func) if isinstance(value, cst.Call) else None
-            if made not in _CONSTRUCTORS:
-                return
-            socket = _SocketName(_CONSTRUCTORS[made], made[0], made[1])
-            if self._hold(target, socket):
+            if made in _CONSTRUCTORS and self._hold(target, _SocketName(_CONSTRUCTORS[made], made[0], made[1])):
                 self.names.bound_calls[id(value)] = f"self.{target.attr.value}"
-            elif self.depth == 0 and (path := _dotted(target)) is not None and len(path) >= 2:
-                self.names.attribute_sockets[path] = socket
-                self.names.bound_calls[id(value)] = ".".join(path)
+            elif self.depth == 0:
+                self._store(target, value)
             return
         if not isinstance(target, cst.Name):
             return
@@ -574,6 +628,19 @@ class _NameCollector(cst.CSTVisitor):
             bound = _binding_value(value, self.positions)
             if bound is not None:
                 self.names.bindings[target.value] = bound
+
+    def _store(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """A server/client stored on an object's attribute or under a string key: `app.state.sio =
+        AsyncServer()`, `app["sio"] = sio` (aiohttp, often in a `create_app()` factory)."""
+        path = _access_path(target)
+        if path is None or len(path) < 2:
+            return
+        made = self.names.qualified(value.func) if isinstance(value, cst.Call) else None
+        if made in _CONSTRUCTORS:
+            self.names.attribute_sockets[path] = _SocketName(_CONSTRUCTORS[made], made[0], made[1])
+            self.names.bound_calls[id(value)] = _path_text(path)
+        elif isinstance(value, cst.Name) and value.value in self.names.sockets:  # a server bound before
+            self.names.attribute_sockets[path] = self.names.sockets[value.value]
 
     def visit_Call(self, node: cst.Call) -> None:
         if not isinstance(node.func, cst.Attribute):
@@ -724,9 +791,9 @@ class _SiteCollector(cst.CSTVisitor):
         function = _Function(node.name.value, params)
         for param in every:
             annotation = param.annotation.annotation if param.annotation is not None else None
-            made = self.names.qualified(annotation) if annotation is not None else None
-            if made in _CONSTRUCTORS:
-                function.sockets[param.name.value] = _CONSTRUCTORS[made]
+            socket = self.names.annotated_socket(annotation) if annotation is not None else None
+            if socket is not None:
+                function.sockets[param.name.value] = socket.kind
             elif annotation is not None and (class_name := _annotated_class(annotation)) in self.names.module_classes:
                 function.instances[param.name.value] = _Instance(class_name, None)  # type: ignore[arg-type]
         self.functions.append(function)
@@ -759,11 +826,16 @@ class _SiteCollector(cst.CSTVisitor):
     def _bind_local(
         self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None
     ) -> None:
-        """A function's local bound to an instance of a class of this file, or shadowing a module-level one."""
+        """A function's local bound to a server/client (`sio: AsyncServer = ...`, `sio = get_sio(app)`, `sio =
+        request.app["sio"]`), to an instance of a class of this file, or shadowing a module-level one."""
         if not self._in_function_body() or not isinstance(target, cst.Name):
             return
         function = self.functions[-1]
         if target.value in function.global_names:
+            return
+        socket_kind = self._local_socket_kind(value, annotation)
+        if socket_kind is not None:
+            function.sockets[target.value] = socket_kind
             return
         class_name = _annotated_class(annotation) if annotation is not None else None
         namespace = None
@@ -773,6 +845,20 @@ class _SiteCollector(cst.CSTVisitor):
             function.instances[target.value] = _Instance(class_name, namespace)  # type: ignore[arg-type]
         elif target.value in self.names.instances:
             function.instances[target.value] = None
+
+    def _local_socket_kind(
+        self, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None
+    ) -> SocketKind | None:
+        """What a local holds when its annotation names a server/client class, or its value is a path or a
+        call that reaches one. A bare name is left alone: the module-level server it may alias is the
+        receiver under its own name already."""
+        annotated = self.names.annotated_socket(annotation) if annotation is not None else None
+        if annotated is not None:
+            return annotated.kind
+        if isinstance(value, (cst.Attribute, cst.Subscript, cst.Call)):
+            receiver = self._receiver(value)
+            return receiver.kind if receiver is not None and receiver.namespace is None else None
+        return None
 
     def _in_function_body(self) -> bool:
         """In a function's own body, not in that of a class defined inside it."""
@@ -916,10 +1002,12 @@ class _SiteCollector(cst.CSTVisitor):
         if _is_self_attribute(expr):
             held = self._held(expr.attr.value)  # type: ignore[attr-defined]
             return Receiver(f"self.{expr.attr.value}", held.kind) if held is not None else None  # type: ignore[attr-defined]
-        if isinstance(expr, cst.Attribute):
-            path = _dotted(expr)
+        if isinstance(expr, (cst.Attribute, cst.Subscript)):
+            path = _access_path(expr)
             stored = self.names.attribute_socket(path) if path is not None else None
-            return Receiver(".".join(path), stored.kind) if stored is not None else None  # type: ignore[arg-type]
+            return Receiver(_path_text(path), stored.kind) if stored is not None else None  # type: ignore[arg-type]
+        if isinstance(expr, cst.Call):
+            return self._returned_socket(expr)
         if not isinstance(expr, cst.Name):
             return None
         name = expr.value
@@ -945,6 +1033,17 @@ class _SiteCollector(cst.CSTVisitor):
             # the site when it is no socket.
             return Receiver(name, None)
         return None
+
+    def _returned_socket(self, call: cst.Call) -> Receiver | None:
+        """`get_socket_server(app)` of a module-level function annotated `-> AsyncServer`, unless a
+        parameter or local of an enclosing function shadows its name."""
+        if not isinstance(call.func, cst.Name):
+            return None
+        name = call.func.value
+        if any(name in f.params or name in f.sockets or name in f.instances for f in self.functions):
+            return None
+        returned = self.names.socket_returns.get(name)
+        return Receiver(f"{name}()", returned.kind) if returned is not None else None
 
     def _held(self, attr: str) -> _SocketName | None:
         """The server/client the enclosing class holds on `self.<attr>`, inside one of its methods."""
