@@ -954,6 +954,8 @@ class _Extractor(ModuleLevel, NestGateways):
             if origin is not None and origin[1] == "fromEvent" and is_rxjs_module(origin[0]):
                 self._rxjs_listen(node, args)
                 return
+            if args and origin is None:
+                self._pass_sockets(node, callee, args)
         elif callee_type == "call_expression":
             spec = require_specifier(callee)
             if spec is not None and spec[0] in CLIENT_MODULES:
@@ -1027,6 +1029,10 @@ class _Extractor(ModuleLevel, NestGateways):
                 if self._injected_gateway_server(node, path):
                     return ".".join(path), SocketKind.SERVER, None  # the index reads the gateway's namespace
                 return ".".join(path), None, None
+            # A socket this file put there wins over what the object is (`app.io` of `const app = new Koa()`).
+            published = self.published.get(shared_socket_path(".".join(path)) or "") if self.published else None
+            if published is not None:
+                return ".".join(path), published.kind, published.namespace
             base = self._lookup_socket(path[0])
             if base is not None and base.kind == SocketKind.SERVER_SOCKET and path[1:] == ("nsp",):
                 return ".".join(path), SocketKind.NAMESPACE, base.namespace
@@ -1034,9 +1040,6 @@ class _Extractor(ModuleLevel, NestGateways):
                 return ".".join(path), SocketKind.NOT_SOCKET, None  # the Manager: only lifecycle events
             if base is not None and base.kind == SocketKind.NOT_SOCKET:
                 return ".".join(path), SocketKind.NOT_SOCKET, None
-            published = self.published.get(shared_socket_path(".".join(path)) or "") if self.published else None
-            if published is not None:
-                return ".".join(path), published.kind, published.namespace
             return ".".join(path), None, None
         element = self._fetched_socket(node)
         if element is not None:
@@ -1046,7 +1049,21 @@ class _Extractor(ModuleLevel, NestGateways):
             args = node.child_by_field_name("arguments")
             if callee is not None and args is not None and not args.named_children:
                 return ".".join(callee) + "()", None, None
+        if node.type == "member_expression":
+            return self._socket_named_member(node), None, None
         return None, None, None
+
+    def _socket_named_member(self, node: Node) -> str | None:
+        """The root of a socket-named member read off an expression no path names: `store.getState().io`,
+        `getStore()!.socket`. Its kind is unknown (the index judges it by name and side, as a bare `socket`);
+        None for another member (`store.getState().emitter`) or a socket's Manager (`getSocket().io`)."""
+        name = text(node.child_by_field_id(self.fields.property))
+        if not looks_like_socket_name(name):
+            return None
+        owner = _expression_root(node.child_by_field_id(self.fields.object))
+        if owner is None or (name == "io" and looks_like_socket_name(owner)):
+            return None
+        return f"{owner}.{name}"
 
     def _collect_class_fields(self, body: Node) -> None:
         fields: dict[str, SocketBinding] = {}
@@ -1365,6 +1382,28 @@ class _Extractor(ModuleLevel, NestGateways):
         presets = self.preset if handler.start_byte > call.start_byte else self.late_presets
         presets.setdefault(handler.id, {})[params[0]] = SocketBinding(params[0], SocketKind.SERVER_SOCKET, namespace)
 
+    def _pass_sockets(self, call: Node, callee: Node, args: list[Node]) -> None:
+        """`register(socket)`, `registerOrderHandlers(io, socket)`: a function of this file called with known
+        sockets gets them in its parameters (the socket.io docs' layout of connection handlers)."""
+        passed: dict[int, SocketBinding] = {}
+        for index, arg in enumerate(args):
+            if arg.type == "identifier":
+                binding = self._lookup_socket(text(arg))
+                if binding is not None and binding.kind != SocketKind.NOT_SOCKET:
+                    passed[index] = binding
+        if not passed:
+            return
+        function = self._passed_function(callee)
+        if function is None or _contains(function, call):
+            return
+        params = parameter_names(function)
+        # A function declared before the call was already walked: its sockets are for a second walk.
+        presets = self.preset if function.start_byte > call.start_byte else self.late_presets
+        for index, binding in passed.items():
+            name = params[index] if index < len(params) else None
+            if name is not None:
+                presets.setdefault(function.id, {}).setdefault(name, SocketBinding(name, binding.kind, binding.namespace))
+
     def _passed_function(self, reference: Node) -> Node | None:
         """The function of this file a reference names: `onConnection`, `this.onConnection`, either with
         `.bind(this)`; None when it names anything else or a parameter shadows it."""
@@ -1673,6 +1712,33 @@ def _client_namespace(first_arg: Node | None) -> str | None:
     if sep:
         _, slash, path = rest.partition("/")
         return "/" + path.rstrip("/") if slash and path.strip("/") else "/"
+    return None
+
+
+def _expression_root(node: Node | None) -> str | None:
+    """A receiver root for a chain of members and calls, arguments left out: `store.getState()` for
+    `store.getState()!`, `getStore("a")?.x` -> `getStore().x`; None for any other expression."""
+    reversed_parts: list[str] = []
+    called = ""  # "()" when the segment read next is called
+    node = unwrap(node)
+    while node is not None:
+        if node.type in ("identifier", "this"):
+            reversed_parts.append(text(node) + called)
+            return ".".join(reversed(reversed_parts))
+        if node.type == "call_expression":
+            if called:
+                return None  # `f()()`: no name to call
+            called = "()"
+            node = unwrap(node.child_by_field_name("function"))
+            continue
+        if node.type != "member_expression":
+            return None
+        prop = node.child_by_field_name("property")
+        if prop is None:
+            return None
+        reversed_parts.append(text(prop) + called)
+        called = ""
+        node = unwrap(node.child_by_field_name("object"))
     return None
 
 

@@ -89,12 +89,19 @@ _GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window"})  # not `self`: o
 
 def shared_socket_path(path: str) -> str | None:
     """How a socket put on a shared object is named in `FileFacts.sockets` (by the file that puts it there)
-    and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` stays.
+    and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` stays,
+    and `ctx.app.io`, `req.app.io` (the application a request or context holds) read it.
     None for a bare name or a `this.` path, which are no shared object's members."""
     head, dot, rest = path.partition(".")
     if not dot or not rest or head == "this" or head.endswith("()"):
         return None
-    return f"globalThis.{rest}" if head in _GLOBAL_OBJECTS else path
+    if head in _GLOBAL_OBJECTS:
+        return f"globalThis.{rest}"
+    # Koa's `ctx.app` and Express's `req.app` are the application object, put in a module's `app`.
+    member, dot, field = rest.partition(".")
+    if member == "app" and dot and field and "." not in field:
+        return f"app.{field}"
+    return path
 
 
 def looks_like_socket_name(root: str) -> bool:
