@@ -7,6 +7,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from socketlens.analysis.catalog import catalog
 from socketlens.analysis.rules import RuleContext, run_rules
 from socketlens.config import Config
@@ -805,8 +807,10 @@ def test_a_server_on_the_app_state_is_a_receiver_there_and_through_the_request()
             await request.app.state.cache.emit("not-a-site", {})
         """
     )
+    # A path the file stores nothing on may be stored by another module: the index decides (and drops it).
     assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
-        (Lit("lead:new"), "request.app.state.sio", SocketKind.SERVER)
+        (Lit("lead:new"), "request.app.state.sio", SocketKind.SERVER),
+        (Lit("not-a-site"), "request.app.state.cache", None),
     ]
     assert [(l.name, l.receiver.root) for l in facts.listeners] == [(Lit("chat:join"), "app.state.sio")]
     assert [(c.kind, c.binding) for c in facts.connections] == [(SocketKind.SERVER, "app.state.sio")]
@@ -1353,7 +1357,8 @@ AIOHTTP_SAME_FILE = """\
 
 def test_a_server_stored_under_a_string_key_is_a_receiver_there_and_through_the_request():
     facts = facts_of(AIOHTTP_SAME_FILE)
-    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
+    # Paths the file stores nothing on (`request.app["db"]`) are left to the index, which drops them.
+    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits if e.receiver.kind is not None] == [
         (Lit("item:created"), "sio", SocketKind.SERVER),
         (Lit("item:updated"), 'request.app["sio"]', SocketKind.SERVER),
         (Lit("item:deleted"), 'app["sio"]', SocketKind.SERVER),
@@ -1390,17 +1395,19 @@ def test_a_server_constructed_under_a_key_or_aliased_on_an_attribute_is_a_receiv
     assert [c.binding for c in facts.connections] == ['app["sio"]', "shared"]
 
 
-def test_a_key_read_in_a_file_that_does_not_store_it_is_no_site():
-    # Across files the extractor cannot know what `app["sio"]` holds, and the index does not resolve such
-    # a path from another file: no site rather than a guess.
-    facts = facts_of(
-        """\
+def test_a_key_read_in_a_file_that_does_not_store_it_is_left_to_the_index():
+    # Across files the extractor cannot know what `app["sio"]` holds: the emit keeps the path, of unknown
+    # kind, and only a module of the project storing a server there makes it a site (see
+    # test_a_server_stored_on_the_app_is_read_in_another_module); else no site rather than a guess.
+    source = """\
         async def create_item(request):
             sio = request.app["sio"]
             await sio.emit("item:created", {"id": 1})
         """
-    )
-    assert facts.emits == ()
+    facts = facts_of(source)
+    assert [(e.name, e.receiver.root, e.receiver.kind) for e in facts.emits] == [
+        (Lit("item:created"), 'request.app["sio"]', None)
+    ]
 
 
 def test_servers_from_getters_and_app_keys_are_indexed(tmp_path):
@@ -1421,3 +1428,42 @@ def test_servers_from_getters_and_app_keys_are_indexed(tmp_path):
         "item:deleted": [("main.py", "server", "broadcast")],
     }
     assert not {"not-a-site", "not-a-site-either", "nor-this", "not-a-site-shadowed"} & set(events)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A server stored on the application in one module, read through the request in another
+
+
+@pytest.mark.parametrize(
+    "main, read",
+    [
+        (  # FastAPI / Starlette
+            'from fastapi import FastAPI\napp = FastAPI()\napp.state.sio = socketio.AsyncServer(async_mode="asgi")\n',
+            "request.app.state.sio",
+        ),
+        (  # aiohttp
+            'from aiohttp import web\nsio = socketio.AsyncServer(async_mode="aiohttp")\napp = web.Application()\n'
+            'sio.attach(app)\napp["sio"] = sio\n',
+            'request.app["sio"]',
+        ),
+    ],
+)
+def test_a_server_stored_on_the_app_is_read_in_another_module(tmp_path, main, read):
+    files = {
+        "requirements.txt": "python-socketio\n",
+        "app/main.py": "import socketio\n" + main,
+        "app/views.py": f"""\
+            async def create_lead(request):
+                await {read}.emit("lead:new", {{"id": 1}}, room="org:1")
+                sio = {read}
+                await sio.emit("lead:touched", {{"id": 1}})
+                await request.app.state.cache.emit("not-a-site", {{}})
+                other = request.app["db"]
+                await other.emit("not-a-site-either", {{}})
+            """,
+    }
+    root = write_repo(tmp_path, files)
+    events = {event["name"]: event for event in catalog(_index(root), str(root))["events"]}
+    assert sorted(events) == ["lead:new", "lead:touched"]
+    assert [(e["file"], e["side"], e["scope"]) for e in events["lead:new"]["emits"]] == [("app/views.py", "server", "org")]
+    assert [(e["side"], e["scope"]) for e in events["lead:touched"]["emits"]] == [("server", "broadcast")]

@@ -14,8 +14,10 @@ A server or client held on an instance (`self.sio = socketio.AsyncServer()` in a
 those of its subclasses in the same file. One stored on a module-level object's attribute
 (`app.state.sio = AsyncServer()`, FastAPI's app state) is a receiver wherever a path ends with that
 attribute path (`app.state.sio`, `request.app.state.sio`); so is one stored under a string key (aiohttp's
-`app["sio"] = sio`, also in a `create_app()` factory), read as `app["sio"]` or `request.app["sio"]`. A read of a
-key this file does not store is no receiver: the index resolves no such path across files.
+`app["sio"] = sio`, also in a `create_app()` factory), read as `app["sio"]` or `request.app["sio"]`. Such
+stores are published in `FileFacts.sockets` under their path; a read of a path this file stores nothing on
+(a router reading `request.app.state.sio`) is a receiver of unknown kind that the index resolves through
+another module's store (`shared_socket_path`), or drops.
 
 A local annotated with a server/client class (`sio: AsyncServer = ...`), or bound to what is a receiver here
 (`sio = request.app["sio"]`, `sio = get_sio(app)`), is a receiver; so is the call of a module-level function
@@ -51,6 +53,7 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
+from socketlens.extract.vocabulary import shared_socket_path
 from socketlens.model import (
     BindingValue,
     Call,
@@ -269,6 +272,11 @@ def _access_path(node: cst.BaseExpression) -> tuple[str, ...] | None:
         base = _access_path(node.value)
         return base + (node.attr.value,) if base is not None else None
     return _dotted(node)
+
+
+def _is_shared_path(path: tuple[str, ...]) -> bool:
+    """A path another module may store a server on: not one of `self`'s attributes."""
+    return path[0] != "self" and shared_socket_path(_path_text(path)) is not None
 
 
 def _path_text(path: tuple[str, ...]) -> str:
@@ -744,6 +752,8 @@ class _Function:
     # `ns: ChatNamespace`); None for a local that shadows a module-level one.
     instances: dict[str, _Instance | None] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)  # `global _namespace`: assignments are not locals
+    # Locals bound to a shared path another module stores a server on (`sio = request.app["sio"]`): the path.
+    shared_reads: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -837,6 +847,11 @@ class _SiteCollector(cst.CSTVisitor):
         if socket_kind is not None:
             function.sockets[target.value] = socket_kind
             return
+        if annotation is None and isinstance(value, (cst.Attribute, cst.Subscript)):
+            read = self._receiver(value)
+            if read is not None and read.kind is None:  # `sio = request.app["sio"]`, stored elsewhere
+                function.shared_reads[target.value] = read.root
+                return
         class_name = _annotated_class(annotation) if annotation is not None else None
         namespace = None
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
@@ -1004,8 +1019,14 @@ class _SiteCollector(cst.CSTVisitor):
             return Receiver(f"self.{expr.attr.value}", held.kind) if held is not None else None  # type: ignore[attr-defined]
         if isinstance(expr, (cst.Attribute, cst.Subscript)):
             path = _access_path(expr)
-            stored = self.names.attribute_socket(path) if path is not None else None
-            return Receiver(_path_text(path), stored.kind) if stored is not None else None  # type: ignore[arg-type]
+            if path is None:
+                return None
+            stored = self.names.attribute_socket(path)
+            if stored is not None:
+                return Receiver(_path_text(path), stored.kind)
+            # Maybe stored by another module of the app (`app.state.sio = ...` in main.py read as
+            # `request.app.state.sio` in a router): the index resolves the shared path, or drops the site.
+            return Receiver(_path_text(path), None) if _is_shared_path(path) else None
         if isinstance(expr, cst.Call):
             return self._returned_socket(expr)
         if not isinstance(expr, cst.Name):
@@ -1020,6 +1041,8 @@ class _SiteCollector(cst.CSTVisitor):
         for function in reversed(self.functions):
             if name in function.sockets:
                 return Receiver(name, function.sockets[name])
+            if name in function.shared_reads:
+                return Receiver(function.shared_reads[name], None)
             if name in function.params:
                 return None  # a parameter shadows a module-level server of the same name
         known = self.names.sockets.get(name)
@@ -1368,7 +1391,11 @@ def extract_python(rel: str, data: bytes, digest: str, options=None) -> FileFact
         emits=tuple(sites.emits),
         listeners=tuple(sites.listeners),
         bindings=tuple(names.bindings.items()),
-        sockets=tuple(SocketBinding(name, s.kind) for name, s in names.sockets.items() if name in names.module_sockets),
+        sockets=(
+            *(SocketBinding(name, s.kind) for name, s in names.sockets.items() if name in names.module_sockets),
+            # Stored on a shared object for other modules: `app.state.sio`, `app["sio"]` (see `shared_socket_path`).
+            *(SocketBinding(_path_text(path), s.kind) for path, s in names.attribute_sockets.items()),
+        ),
         connections=tuple(sites.connections),
         findings=tuple(sites.findings),
         forwarders=tuple(sites.forwarders),

@@ -89,18 +89,22 @@ _GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window"})  # not `self`: o
 
 def shared_socket_path(path: str) -> str | None:
     """How a socket put on a shared object is named in `FileFacts.sockets` (by the file that puts it there)
-    and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` stays,
-    and `ctx.app.io`, `req.app.io` (the application a request or context holds) read it.
+    and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` and
+    `app["sio"]` stay, and `ctx.app.io`, `req.app.io`, `request.app["sio"]` (the application a request or
+    context holds) read them.
     None for a bare name or a `this.` path, which are no shared object's members."""
-    head, dot, rest = path.partition(".")
-    if not dot or not rest or head == "this" or head.endswith("()"):
+    cuts = [index for index in (path.find("."), path.find("[")) if index > 0]
+    if not cuts:
+        return None
+    head, rest = path[: min(cuts)], path[min(cuts) :]  # `rest` starts with "." or "[" (`app["sio"]`)
+    if len(rest) < 2 or head == "this" or head.endswith("()"):
         return None
     if head in _GLOBAL_OBJECTS:
-        return f"globalThis.{rest}"
-    # Koa's `ctx.app` and Express's `req.app` are the application object, put in a module's `app`.
-    member, dot, field = rest.partition(".")
-    if member == "app" and dot and field and "." not in field:
-        return f"app.{field}"
+        return f"globalThis{rest}"
+    # Koa's `ctx.app`, Express's `req.app`, Starlette's and aiohttp's `request.app` are the application
+    # object, which the module creating it holds as `app`: `request.app.state.sio` reads `app.state.sio`.
+    if rest.startswith((".app.", ".app[")):
+        return rest[1:]
     return path
 
 

@@ -666,8 +666,9 @@ def _callee_names(facts: FileFacts, callee: Ref) -> set[str]:
 
 
 def _shared_sockets_of(facts: FileFacts | None) -> tuple[SocketBinding, ...]:
-    """The sockets a file puts on shared objects: bindings named by a member path (`globalThis._io`)."""
-    return tuple(b for b in facts.sockets if "." in b.name) if facts is not None else ()
+    """The sockets a file puts on shared objects: bindings named by a member path (`globalThis._io`,
+    `app["sio"]`)."""
+    return tuple(b for b in facts.sockets if "." in b.name or "[" in b.name) if facts is not None else ()
 
 
 def _wrapper_contribution(facts: FileFacts | None) -> tuple:
