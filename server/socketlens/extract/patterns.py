@@ -726,11 +726,15 @@ class _Patterns:
         if len(params) < 2 or not params[1]:
             return
         socket_name, next_name = params[0], params[1]
-        data = self.lines.data
-        if data.find(b"handshake", function.start_byte, function.end_byte) == -1 and data.find(
-            f"{next_name}(".encode(), function.start_byte, function.end_byte
-        ) == -1 and data.find(b"catch", function.start_byte, function.end_byte) == -1:
-            return  # most functions never mention it nor reject: skip the walk
+        data, start, end = self.lines.data, function.start_byte, function.end_byte
+        # A middleware rejects through its second parameter: `next(err)`, `.catch(next)`, `.then(ok, next)`.
+        # Most functions (an Express `(req, res)` handler with a try/catch) never do: skip their walk.
+        def has(text: str) -> bool:
+            return data.find(text.encode(), start, end) != -1
+
+        rejects_maybe = has(f"{next_name}(") or has(f"catch({next_name})")
+        if not rejects_maybe and not (has(".then(") and (has(f", {next_name})") or has(f",{next_name})"))):
+            return
         reads_handshake = rejects = False
         delegates: list[tuple[str, int]] = []  # (callee, position) of calls taking the socket
         stack = [function.child_by_field_name("body")]
