@@ -4,41 +4,21 @@ by reference, and rooms named by a one-line helper."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from socketlens.analysis.catalog import catalog
 from socketlens.analysis.rules import RuleContext, run_rules
-from socketlens.config import Config, load_config
-from socketlens.extract import ExtractOptions, extract_file
-from socketlens.index.builder import IndexBuilder, build_index
+from socketlens.config import load_config
+from socketlens.index.builder import build_index
 from socketlens.model import Lit, SocketKind
 
+from extract_support import catalog_events, extract, write
+
 SERVER = 'import { Server } from "socket.io";\nconst io = new Server();\n'
-
-
-def extract(source: str, rel: str = "a.ts"):
-    data = textwrap.dedent(source).encode()
-    language = {"ts": "typescript", "tsx": "tsx", "js": "javascript"}[rel.rsplit(".", 1)[1]]
-    return extract_file(rel, data, language, ExtractOptions())
 
 
 def receivers(sites) -> dict[str, tuple]:
     """Event name -> (receiver kind, receiver namespace) of each site with a literal name."""
     return {site.name.value: (site.receiver.kind, site.receiver.namespace) for site in sites if isinstance(site.name, Lit)}
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
-def catalog_events(root: Path) -> dict[str, dict]:
-    data = catalog(IndexBuilder(root, Config(), use_cache=False, jobs=1).build(), str(root))
-    return {event["name"]: event for event in data["events"]}
 
 
 def diagnostics(root: Path):

@@ -4,37 +4,9 @@ same-file handler function (`register(socket)`)."""
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
+from socketlens.model import ListenerKind, SocketKind
 
-from socketlens.analysis.catalog import catalog
-from socketlens.config import Config
-from socketlens.extract import ExtractOptions, extract_file
-from socketlens.index.builder import IndexBuilder
-from socketlens.model import Lit, ListenerKind, SocketKind
-
-
-def extract(source: str, rel: str = "a.ts"):
-    data = textwrap.dedent(source).encode()
-    language = {"ts": "typescript", "tsx": "tsx", "js": "javascript"}[rel.rsplit(".", 1)[1]]
-    return extract_file(rel, data, language, ExtractOptions())
-
-
-def by_name(sites) -> dict:
-    return {site.name.value: site for site in sites if isinstance(site.name, Lit)}
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
-def catalog_events(root: Path) -> dict[str, dict]:
-    data = catalog(IndexBuilder(root, Config(), use_cache=False, jobs=1).build(), str(root))
-    return {event["name"]: event for event in data["events"]}
+from extract_support import by_name, catalog_events, extract, write
 
 
 # -- A. a socket read off an expression (a store's `getState()`) ---------------------------------------------
