@@ -891,16 +891,30 @@ def _call_of_argument(node: Node) -> Node | None:
     return call if call is not None and call.type == "call_expression" else None
 
 
+def _holder(value: Node) -> Node | None:
+    """What holds a value, past the wrappers around it (`(x as T)`, `await x`, `x satisfies T`)."""
+    parent = value.parent
+    while parent is not None and parent.type in _VALUE_WRAPPERS:
+        parent = parent.parent
+    return parent
+
+
+_VALUE_WRAPPERS = frozenset({"as_expression", "parenthesized_expression", "await_expression", "satisfies_expression"})
+
+
+def _declared_name(declarator: Node) -> str | None:
+    """The identifier a `variable_declarator` declares; None for a destructuring pattern."""
+    name = declarator.child_by_field_name("name")
+    return text(name) if name is not None and name.type == "identifier" else None
+
+
 def _assigned_name(value: Node) -> str | None:
     """The name `value` is declared or assigned to (`const io = value`, `io = value`), if any."""
-    parent = value.parent
-    while parent is not None and parent.type in ("as_expression", "parenthesized_expression", "await_expression"):
-        parent = parent.parent
-    if parent is not None and parent.type == "variable_declarator":
-        name = parent.child_by_field_name("name")
-        return text(name) if name is not None and name.type == "identifier" else None
-    if parent is not None and parent.type == "assignment_expression":
-        return text(parent.child_by_field_name("left"))
+    holder = _holder(value)
+    if holder is not None and holder.type == "variable_declarator":
+        return _declared_name(holder)
+    if holder is not None and holder.type == "assignment_expression":
+        return text(holder.child_by_field_name("left"))
     return None
 
 
@@ -962,12 +976,9 @@ def _declared_function_name(function: Node) -> str | None:
     if function.type in ("function_declaration", "generator_function_declaration"):
         name = function.child_by_field_name("name")
         return text(name) if name is not None else None
-    parent = function.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
-        parent = parent.parent
+    parent = _holder(function)
     if parent is not None and parent.type == "variable_declarator":
-        target = parent.child_by_field_name("name")
-        return text(target) if target is not None and target.type == "identifier" else None
+        return _declared_name(parent)
     if parent is not None and parent.type == "export_statement":
         name = function.child_by_field_name("name")
         return text(name) if name is not None else "default"
