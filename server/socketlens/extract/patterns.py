@@ -737,11 +737,7 @@ class _Patterns:
             return
         reads_handshake = rejects = False
         delegates: list[tuple[str, int]] = []  # (callee, position) of calls taking the socket
-        stack = [function.child_by_field_name("body")]
-        while stack:
-            node = stack.pop()
-            if node is None:
-                continue
+        for node in _body_nodes(function):
             if node.type == "member_expression":
                 path = member_path(node)
                 if path is not None and "handshake" in path[:-1]:
@@ -756,7 +752,6 @@ class _Patterns:
                         for position, arg in enumerate(_arguments(node))
                         if unwrap(arg).type == "identifier" and text(unwrap(arg)) == socket_name
                     )
-            stack.extend(node.named_children)
         if not rejects:
             return
         if reads_handshake or any(position in readers.get(callee, ()) for callee, position in delegates):
@@ -860,17 +855,22 @@ class _Patterns:
 def _renders_context_provider(function: Node) -> bool:
     """Whether a component's JSX contains `<X.Provider ...>`: it is a context provider, mounted once near
     the root, and hands its connection down instead of opening one per consumer."""
-    stack = [function.child_by_field_name("body")]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
+    for node in _body_nodes(function):
         if node.type in ("jsx_opening_element", "jsx_self_closing_element"):
             name = node.child_by_field_name("name")
             if name is not None and name.type in ("member_expression", "nested_identifier") and text(name).endswith(".Provider"):
                 return True
-        stack.extend(node.named_children)
     return False
+
+
+def _body_nodes(function: Node) -> Iterator[Node]:
+    """Every named node of a function's body (explicit stack: generated code nests deeper than recursion)."""
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is not None:
+            yield node
+            stack.extend(node.named_children)
 
 
 def _arguments(call: Node) -> list[Node]:
@@ -941,17 +941,12 @@ _HANDSHAKE_PARTS = frozenset({"auth", "headers", "query"})
 def _handshake_reads(function: Node, params: list[str | None]) -> set[int]:
     """Positions of the parameters `p` whose `p.handshake.auth` (or `.headers` / `.query`) `function` reads."""
     positions: set[int] = set()
-    stack = [function.child_by_field_name("body")]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
+    for node in _body_nodes(function):
         if node.type == "member_expression":
             path = member_path(node)
             if path is not None and len(path) > 2 and path[1] == "handshake" and path[2] in _HANDSHAKE_PARTS:
                 if path[0] in params:
                     positions.add(params.index(path[0]))
-        stack.extend(node.named_children)
     return positions
 
 
