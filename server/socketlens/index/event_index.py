@@ -156,7 +156,7 @@ class EventIndex:
         self._file_findings: dict[str, dict[str, list[Finding]]] = {}
         self._files_with_code: dict[str, set[str]] | None = None
         self._findings_by_code: dict[str, list[tuple[str, Finding]]] = {}
-        self._findings_by_span: dict[tuple[str, str], dict[tuple[int, int], Finding]] = {}
+        self._findings_by_span: dict[str, dict[str, dict[tuple[int, int], Finding]]] = {}  # file -> code -> ...
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
         # (project, `shared_socket_path`) -> (file, binding): servers put on shared objects (`global._io = io`).
         self._shared_sockets: dict[tuple[str, str], tuple[str, SocketBinding]] | None = None
@@ -208,7 +208,7 @@ class EventIndex:
                 for code in self._findings_of(rel):
                     self._files_with_code.setdefault(code, set()).add(rel)
         self._findings_by_code.clear()
-        self._findings_by_span = {key: found for key, found in self._findings_by_span.items() if key[0] != rel}
+        self._findings_by_span.pop(rel, None)
         if self._namespace_users is not None:
             project = self.workspace.project_of(rel)
             users = self._namespace_users.setdefault(project, set())
@@ -307,13 +307,12 @@ class EventIndex:
 
     def findings_by_span(self, rel: str, code: str) -> dict[tuple[int, int], Finding]:
         """The observations of one code in one file (indexed or loaded on demand), by byte range."""
-        key = (rel, code)
-        found = self._findings_by_span.get(key)
+        of_file = self._findings_by_span.setdefault(rel, {})
+        found = of_file.get(code)
         if found is None:
             facts = self.facts_of(rel)
             findings = facts.findings if facts is not None else ()
-            found = {(f.span.start_byte, f.span.end_byte): f for f in findings if f.code == code}
-            self._findings_by_span[key] = found
+            found = of_file[code] = {(f.span.start_byte, f.span.end_byte): f for f in findings if f.code == code}
         return found
 
     def _findings_of(self, rel: str) -> dict[str, list[Finding]]:
