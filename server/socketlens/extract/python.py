@@ -228,27 +228,8 @@ def _single_return(node: cst.FunctionDef) -> cst.BaseExpression | None:
 
 def _annotated_class(annotation: cst.BaseExpression) -> str | None:
     """The same-file class a name is annotated with: `X`, `Optional[X]`, `Union[X, None]`, `X | None`, `"X"`."""
-    if isinstance(annotation, cst.Name):
-        return annotation.value
-    if isinstance(annotation, cst.SimpleString):
-        text = annotation.evaluated_value
-        try:
-            return _annotated_class(cst.parse_expression(text)) if isinstance(text, str) else None
-        except cst.ParserSyntaxError:
-            return None
-    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-        return _one_besides_none([annotation.left, annotation.right])
-    if isinstance(annotation, cst.Subscript):
-        parts = _dotted(annotation.value)
-        members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
-        if parts and parts[-1] in ("Optional", "Union"):
-            return _one_besides_none(members)
-    return None
-
-
-def _one_besides_none(members: list[cst.BaseExpression]) -> str | None:
-    others = [member for member in members if not _is_none(member)]
-    return _annotated_class(others[0]) if len(others) == 1 else None
+    named = _unwrap_optional(annotation)
+    return named.value if isinstance(named, cst.Name) else None
 
 
 def _dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
