@@ -653,12 +653,22 @@ async def test_a_cancelled_diagnostic_request_runs_no_rule_and_the_next_one_answ
         assert stats["ruleRuns"] == 0  # no rule ran for it
         assert folder["diagnosticsGeneration"] != folder["generation"] and folder["rulesPending"] is None
 
-        # the next request answers as if nothing happened, running every rule once
+        # the next request answers as if nothing happened, running every rule once, for this file alone
         report = await s.client.text_document_diagnostic_async(params)
         assert [d.code for d in report.items] == ["unscoped-broadcast"]
         stats = await s.stats()
         (folder,) = stats["roots"]
         assert stats["ruleRuns"] == enabled_rule_count(root)
+        assert folder["diagnosticsGeneration"] != folder["generation"]  # the other files' are left for later
+        # asked again, it answers from what it computed; the whole folder's run happens when asked for
+        again = await s.client.text_document_diagnostic_async(params)
+        assert [d.code for d in again.items] == ["unscoped-broadcast"]
+        assert (await s.stats())["ruleRuns"] == enabled_rule_count(root)
+        workspace = await s.client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        assert "no-emitter" in {d.code for item in workspace.items for d in item.items}
+        stats = await s.stats()
+        (folder,) = stats["roots"]
+        assert stats["ruleRuns"] == 2 * enabled_rule_count(root)
         assert folder["diagnosticsGeneration"] == folder["generation"]
 
 

@@ -44,6 +44,23 @@ def test_unscoped_broadcast_fires_on_every_broadcast_form(tmp_path, emit):
     assert '"lead:new" is broadcast' in found[0].message
 
 
+def test_unscoped_broadcast_through_a_wrapper_is_reported_at_each_call(tmp_path):
+    # The wrapper's `io.emit` broadcasts whatever event its callers name: each call is the broadcast.
+    files = {
+        "apps/api/src/notify.ts": """\
+import { io } from "./socket";
+
+export function notifyEveryone(event: "lead:new", payload: { leadId: string; name: string }) {
+  io.emit(event, payload);
+}
+""",
+        **route('  notifyEveryone("lead:new", { leadId: "1", name: "a" });'),
+    }
+    files[ROUTE] = files[ROUTE].replace('import { io } from "../socket";', 'import { notifyEveryone } from "../notify";')
+    found = only(check(tmp_path, files), "unscoped-broadcast")
+    assert [(d.file, line_of(d)) for d in found] == [(ROUTE, 8)]
+
+
 def test_unscoped_broadcast_fires_on_a_namespace_and_socket_broadcast(tmp_path):
     files = {
         "apps/api/src/admin.ts": """\

@@ -172,7 +172,19 @@ def run(root: Path) -> list[Diagnostic]:
         except OSError:
             return None
 
-    return run_rules(RuleContext(index=index, config=config, read_text=read_text))
+    found = run_rules(RuleContext(index=index, config=config, read_text=read_text))
+    assert_one_file_runs_agree(RuleContext(index=index, config=config, read_text=read_text), found)
+    return found
+
+
+def assert_one_file_runs_agree(context: RuleContext, whole: list[Diagnostic]) -> None:
+    """The rules run for one file (an editor pulling one document's diagnostics) give exactly that file's
+    part of the whole run: checked for every file of every repository the rule tests build."""
+    from dataclasses import replace
+
+    for rel in sorted(set(context.index.facts) | {d.file for d in whole}):
+        alone = run_rules(replace(context, only_file=rel))
+        assert alone == [d for d in whole if d.file == rel], rel
 
 
 def check(root: Path, files: dict[str, str | None] | None = None) -> list[Diagnostic]:

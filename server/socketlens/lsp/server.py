@@ -77,11 +77,13 @@ CodeActionProvider = Callable[[lsp.CodeActionParams], "list[lsp.CodeAction | lsp
 @dataclass
 class RulesProgress:
     """The rules' run over one generation of a folder's index, one rule per step, so that it can stop at
-    any step (a cancelled request) and the next request resumes it."""
+    any step (a cancelled request) and the next request resumes it. With `only_file`, the run wants that
+    file's diagnostics alone (see `RuleContext.only_file`)."""
 
     state: RootState
     generation: int
     pending: list[Rule]  # still to run, in the engine's order
+    only_file: str | None = None
     done: list[Diagnostic] = field(default_factory=list)  # each finished rule's sorted results, in order
 
     @property
@@ -163,7 +165,8 @@ class SocketlensServer(LanguageServer):
         self._tokens = itertools.count(1)
         self._background: set[asyncio.Task] = set()
         self.event_loop: asyncio.AbstractEventLoop | None = None  # set at initialize; for other threads
-        self._rules_progress: dict[int, RulesProgress] = {}  # id(RootState) -> the run in progress
+        # (id(RootState), the one file wanted or None for all) -> the run in progress
+        self._rules_progress: dict[tuple[int, str | None], RulesProgress] = {}
         # Observable work, for tests (read through `socketlens/test/stats`): rule checks run since start.
         self.rule_runs = 0
         self.test_gate: StepGate | None = None  # only with SOCKETLENS_TEST_HOOKS=1
@@ -431,30 +434,54 @@ class SocketlensServer(LanguageServer):
                 return state.diagnostics or {}
             self._run_next_rule(state)
 
+    async def file_diagnostics_async(self, state: RootState, rel: str) -> list[Diagnostic]:
+        """The diagnostics of one file (a pulled document's), cancellable like `diagnostics_async`: the
+        folder's when current, else the rules run for this file alone, which after an edit skips the
+        work of every other file's diagnostics (the folder's follow when asked for)."""
+        while True:
+            await self.checkpoint()
+            self.sync(state)
+            if self._cached(state):
+                return (state.diagnostics or {}).get(rel, [])
+            if state.file_diagnostics_generation == state.generation and rel in state.file_diagnostics:
+                return state.file_diagnostics[rel]
+            self._run_next_rule(state, only_file=rel)
+
     def _cached(self, state: RootState) -> bool:
         return state.diagnostics is not None and state.diagnostics_generation == state.generation
 
-    def _run_next_rule(self, state: RootState) -> None:
-        """One step of the current generation's rules run; the last step fills the diagnostics cache."""
-        progress = self._rules_progress.get(id(state))
+    def _run_next_rule(self, state: RootState, only_file: str | None = None) -> None:
+        """One step of the current generation's rules run (for every file, or `only_file`); the last step
+        fills the diagnostics cache."""
+        key = (id(state), only_file)
+        progress = self._rules_progress.get(key)
         if progress is None or progress.state is not state or progress.generation != state.generation:
             config = state.config
             enabled = [r for r in all_rules() if config.severity(r.code, r.default_severity.value) != "off"]
-            progress = RulesProgress(state, state.generation, enabled)
-            self._rules_progress[id(state)] = progress
+            progress = RulesProgress(state, state.generation, enabled, only_file=only_file)
+            for old_key, old in list(self._rules_progress.items()):  # runs over an older generation: moot
+                if old.state is state and old.generation != state.generation:
+                    del self._rules_progress[old_key]
+            self._rules_progress[key] = progress
         if progress.pending:
             current = progress.pending[0]
             self.rule_runs += 1
             try:
-                progress.done.extend(run_rules(self._context_for_rule(state, current.code)))
+                progress.done.extend(run_rules(self._context_for_rule(state, current.code, only_file)))
             except Exception:
                 log.exception("rule %s failed", current.code)
             progress.pending.pop(0)
-        if progress.finished:
+        if not progress.finished:
+            return
+        del self._rules_progress[key]
+        if only_file is None:
             state.diagnostics, state.diagnostics_generation = progress.result(), progress.generation
-            del self._rules_progress[id(state)]
+            return
+        if state.file_diagnostics_generation != progress.generation:
+            state.file_diagnostics, state.file_diagnostics_generation = {}, progress.generation
+        state.file_diagnostics[only_file] = progress.result().get(only_file, [])
 
-    def _context_for_rule(self, state: RootState, code: str) -> RuleContext:
+    def _context_for_rule(self, state: RootState, code: str, only_file: str | None = None) -> RuleContext:
         """The engine (`run_rules`: severities, suppressions, order) with every rule but `code` off."""
         severities = {r.code: "off" for r in all_rules() if r.code != code}
         config = replace(state.config, severities=MappingProxyType({**state.config.severities, **severities}))
@@ -462,7 +489,7 @@ class SocketlensServer(LanguageServer):
         def read_text(rel: str) -> str | None:
             return self.document_text(state.uri_of(rel))
 
-        return RuleContext(index=state.index, config=config, read_text=read_text)
+        return RuleContext(index=state.index, config=config, read_text=read_text, only_file=only_file)
 
     def lsp_diagnostic(self, state: RootState, diagnostic: Diagnostic) -> lsp.Diagnostic:
         uri = state.uri_of(diagnostic.file)
@@ -1002,12 +1029,13 @@ def create_server() -> SocketlensServer:
         state = ls.root_for(uri)
         if state is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
-        found = await ls.diagnostics_async(state)  # no await after it: the generation is still current
+        rel = state.rel_of(uri)
+        found = await ls.file_diagnostics_async(state, rel) if rel is not None else []
+        # No await from here on: the generation is still current.
         result_id = f"{state.build_number}.{state.generation}"
         if params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        rel = state.rel_of(uri)
-        items = [ls.lsp_diagnostic(state, d) for d in found.get(rel, [])]
+        items = [ls.lsp_diagnostic(state, d) for d in found]
         return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(lsp.WORKSPACE_DIAGNOSTIC)
@@ -1078,7 +1106,8 @@ def register_test_hooks(server: SocketlensServer) -> None:
       has been processed before the request does any work.
     - request `socketlens/test/stats`: `{"ruleRuns": n, "roots": [{"root", "generation",
       "diagnosticsGeneration", "rulesPending"}]}` (rule checks run since start; a folder's diagnostics cache
-      is current when both generations match; `rulesPending` is null when no run is in progress)."""
+      is current when both generations match; `rulesPending` is null when no run over every file is in
+      progress)."""
     server.test_gate = StepGate()
 
     @server.feature("socketlens/test/gate")
@@ -1090,7 +1119,7 @@ def register_test_hooks(server: SocketlensServer) -> None:
     def stats(ls: SocketlensServer, params=None) -> dict[str, Any]:
         roots = []
         for state in ls.roots:
-            progress = ls._rules_progress.get(id(state))
+            progress = ls._rules_progress.get((id(state), None))
             roots.append(
                 {
                     "root": state.uri,

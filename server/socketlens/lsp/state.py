@@ -103,6 +103,9 @@ class RootState:
     created: set[str] = field(default_factory=set)  # files that appeared after the build
     diagnostics: dict[str, list[Diagnostic]] | None = None
     diagnostics_generation: int = -1
+    # One file's diagnostics computed alone (a pulled document's after an edit), for one generation.
+    file_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    file_diagnostics_generation: int = -1
     published: set[str] = field(default_factory=set)  # files with published (push) diagnostics
     _disk_lines: dict[str, tuple[tuple[int, int], TextLines]] = field(default_factory=dict)
 

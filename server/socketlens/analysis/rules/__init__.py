@@ -59,6 +59,13 @@ class RuleContext:
     index: EventIndex
     config: Config
     read_text: Callable[[str], str | None] = lambda rel: None  # source text of a file, for fixes
+    # Set when one file's diagnostics are all that is wanted (an editor pulling one document's): rules skip
+    # the work of the diagnostics of other files, and `run_rules` keeps that file's alone either way.
+    only_file: str | None = None
+
+    def wants(self, rel: str) -> bool:
+        """Whether diagnostics of `rel` are wanted: check it before any costly work for one."""
+        return self.only_file is None or rel == self.only_file
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def run_rules(context: RuleContext) -> list[Diagnostic]:
             continue
         severity = Severity(configured)
         for diagnostic in current.check(context):
-            if is_suppressed(context, diagnostic):
+            if not context.wants(diagnostic.file) or is_suppressed(context, diagnostic):
                 continue
             found.append(_with_severity(diagnostic, severity))
     return sorted(found, key=lambda d: (d.file, d.span.start_line, d.span.start_col, d.code))

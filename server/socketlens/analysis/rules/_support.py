@@ -28,6 +28,13 @@ def findings(index: EventIndex, code: str) -> Iterator[tuple[str, Finding]]:
     yield from index.findings(code)
 
 
+def wanted_findings(context: RuleContext, code: str) -> Iterator[tuple[str, Finding]]:
+    """`findings` in the files whose diagnostics the context wants (a rule reporting each at its own file)."""
+    for rel, finding in context.index.findings(code):
+        if context.wants(rel):
+            yield rel, finding
+
+
 def data(finding: Finding) -> dict[str, str]:
     return dict(finding.data)
 

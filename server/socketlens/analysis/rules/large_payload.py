@@ -22,6 +22,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
     for site in index.all_emits():
         file, spans = payload_spans(index, site)
+        if not context.wants(file):
+            continue
         facts = index.facts_of(file)
         if facts is None or not spans:
             continue

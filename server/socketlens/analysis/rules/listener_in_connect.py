@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import data, findings, is_socket_receiver
+from socketlens.analysis.rules._support import data, is_socket_receiver, wanted_findings
 
 CODE = "listener-in-connect"
 
 
 @rule(CODE, Severity.WARNING, "A listener is registered inside on(\"connect\") and duplicates on reconnect")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for rel, finding in findings(context.index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         values = data(finding)
         if not is_socket_receiver(context.index, rel, values["root"], values.get("kind", "")):
             continue

@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings, is_socket_receiver
+from socketlens.analysis.rules._support import Source, data, is_socket_receiver, wanted_findings
 
 CODE = "listener-leak"
 
@@ -25,7 +25,7 @@ def handler_name(event: str | None) -> str:
 
 @rule(CODE, Severity.WARNING, "A listener is added in an effect without cleanup, or on every render")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for rel, finding in findings(context.index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         values = data(finding)
         if not is_socket_receiver(context.index, rel, values["root"], values.get("kind", "")):
             continue

@@ -31,7 +31,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         sent_to = {(site.project, _receiving_side(site)) for site in entry.emits}
         for site in entry.listeners:
-            if (site.project, site.side) in sent_to or (site.project, site.side) not in receiving_sides:
+            if not context.wants(site.file) or (site.project, site.side) in sent_to or (site.project, site.side) not in receiving_sides:
                 continue
             sender = "server" if site.side == Side.CLIENT else "client"
             yield Diagnostic(

@@ -27,6 +27,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
     for entry in index.events.values():
         heard = {(site.project, site.side) for site in entry.listeners}
         for site in entry.emits:
+            if not context.wants(site.file):
+                continue
             side = receiving_side(site)
             if (site.project, side) in heard or (site.project, side) not in listening_sides:
                 continue

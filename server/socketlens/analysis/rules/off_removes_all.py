@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, finding_event, findings, is_socket_receiver
+from socketlens.analysis.rules._support import Source, data, finding_event, is_socket_receiver, wanted_findings
 
 CODE = "off-removes-all"
 
@@ -18,7 +18,7 @@ CODE = "off-removes-all"
 @rule(CODE, Severity.WARNING, "off(event) without a handler removes every component's listener")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
-    for rel, finding in findings(index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         values = data(finding)
         if not is_socket_receiver(index, rel, values["root"], values.get("kind", "")):
             continue

@@ -147,16 +147,14 @@ def declared_shape(index: EventIndex, declaration) -> _Shape | None:
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
     for entry in index.events.values():
-        shapes = [s for s in (declared_shape(index, d) for d in entry.declarations) if s is not None]
-        if len(shapes) != 1 or len(entry.declarations) != 1:
-            continue  # undeclared, not a plain shape, or declared twice (which one applies?)
-        shape = shapes[0]
-        if shape.accepts_anything:
-            continue
-        for site in entry.emits:
-            file, spans = payload_spans(index, site)
-            if not spans:
-                continue
+        if len(entry.declarations) != 1:
+            continue  # undeclared, or declared twice (which one applies?)
+        payloads = [payload_spans(index, site) for site in entry.emits]
+        payloads = [(file, spans) for file, spans in payloads if spans and context.wants(file)]
+        shape = declared_shape(index, entry.declarations[0]) if payloads else None
+        if shape is None or shape.accepts_anything:
+            continue  # nothing to check here, or not a plain shape
+        for file, spans in payloads:
             literal = index.findings_by_span(file, "payload-object").get((spans[0].start_byte, spans[0].end_byte))
             if literal is None:
                 continue

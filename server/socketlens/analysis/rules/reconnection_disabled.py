@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import findings
+from socketlens.analysis.rules._support import wanted_findings
 
 CODE = "reconnection-disabled"
 
 
 @rule(CODE, Severity.WARNING, "A socket.io client is created with reconnection: false")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for rel, finding in findings(context.index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         yield Diagnostic(
             file=rel,
             span=finding.span,

@@ -20,6 +20,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
     names = resolution(index)
     for rel, facts in sorted(index.facts.items()):
+        if not context.wants(rel):
+            continue
         for emit in facts.emits:
             if emit.method.startswith("serverSide"):
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings, module_layout
+from socketlens.analysis.rules._support import Source, data, module_layout, wanted_findings
 
 CODE = "socket-per-component"
 SHARED_NAME = "sharedSocket"
@@ -19,7 +19,7 @@ SHARED_NAME = "sharedSocket"
 
 @rule(CODE, Severity.ERROR, "A socket connection is created inside a component, hook or effect")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for rel, finding in findings(context.index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         values = data(finding)
         constructor = values.get("constructor", "io")
         call = "new " + constructor if constructor != "io" else "io"

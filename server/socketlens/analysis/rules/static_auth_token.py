@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import Source, data, findings
+from socketlens.analysis.rules._support import Source, data, wanted_findings
 
 CODE = "static-auth-token"
 
 
 @rule(CODE, Severity.INFO, "A client passes auth as a fixed object instead of a callback")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
-    for rel, finding in findings(context.index, CODE):
+    for rel, finding in wanted_findings(context, CODE):
         values = data(finding)
         fixes = ()
         source = Source.read(context, rel)

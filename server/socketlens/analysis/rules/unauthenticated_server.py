@@ -32,15 +32,18 @@ _PYTHON_MESSAGE = (
 @rule(CODE, Severity.WARNING, "A socket.io server has no handshake authentication middleware")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     index = context.index
+    servers = {rel: spans for rel, facts in index.facts.items() if context.wants(rel) and (spans := _servers(facts))}
+    if not servers:
+        return  # spares the search for authentication, across every file, to an edit of a file without servers
     authenticating = [rel for rel, _ in findings(index, "handshake-auth")]
     authenticating += [
         rel for rel, finding in findings(index, "handshake-delegate") if _delegates_to_reader(index, rel, finding)
     ]
     authenticated = {index.workspace.project_of(rel) for rel in authenticating}
-    for rel, facts in sorted(index.facts.items()):
+    for rel, spans in sorted(servers.items()):
         if index.workspace.project_of(rel) in authenticated:
             continue
-        for span in _servers(facts):
+        for span in spans:
             yield Diagnostic(
                 file=rel,
                 span=span,

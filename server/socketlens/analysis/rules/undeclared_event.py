@@ -52,6 +52,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
         if entry.declarations:
             continue
         for site in (*entry.emits, *entry.listeners):
+            if not context.wants(site.file):
+                continue
             declared = declared_by_project.get(site.project) or (all_declared if shared_maps else [])
             if not declared:
                 continue  # the project has no event maps: nothing to compare against

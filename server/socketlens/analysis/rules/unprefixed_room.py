@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
-from socketlens.analysis.rules._support import data, findings, is_socket_receiver, receiver_kind
+from socketlens.analysis.rules._support import data, is_socket_receiver, receiver_kind, wanted_findings
 from socketlens.model import SocketKind, Span
 
 CODE = "unprefixed-room"
@@ -43,6 +43,8 @@ def is_bare_id(text: str, prefix: str | None) -> bool:
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     seen: set[tuple[str, int]] = set()
     for site in context.index.all_emits():
+        if not context.wants(site.emit_file):
+            continue
         for step in site.emit.chain:
             if step.name not in ("to", "in", "except"):
                 continue
@@ -50,7 +52,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                 if is_bare_id(room.text, room.prefix) and (site.emit_file, room.span.start_byte) not in seen:
                     seen.add((site.emit_file, room.span.start_byte))
                     yield _diagnostic(context, site.emit_file, room.span, room.text)
-    for rel, finding in findings(context.index, "join-room"):
+    for rel, finding in wanted_findings(context, "join-room"):
         values = data(finding)
         if not _joins_on_a_socket(context, rel, values):
             continue

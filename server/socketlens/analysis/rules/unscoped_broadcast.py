@@ -16,10 +16,10 @@ from socketlens.analysis.rules import Diagnostic, Fix, RuleContext, Severity, ru
 from socketlens.analysis.rules._support import (
     Source,
     data,
-    findings,
     is_socket_receiver,
     receiver_kind,
     suppression_fix,
+    wanted_findings,
 )
 from socketlens.index.event_index import EmitSite, EventIndex
 from socketlens.model import Scope, Side, SocketKind
@@ -67,6 +67,8 @@ def _filled_room_lists(index: EventIndex, site: EmitSite) -> set[str]:
 @rule(CODE, Severity.WARNING, "An emit reaches every socket instead of a user, org or room")
 def check(context: RuleContext) -> Iterator[Diagnostic]:
     for site in context.index.all_emits():
+        if not context.wants(site.file):
+            continue
         reach = _reach(context.index, site)
         if reach is None:
             continue
@@ -78,7 +80,7 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             message=f'"{site.event}" is broadcast to {reach}; scope it to a user, org or room with {_scoping_syntax(site)}',
             fixes=tuple(_fixes(context, site)),
         )
-    for rel, finding in findings(context.index, "unscoped-operation"):
+    for rel, finding in wanted_findings(context, "unscoped-operation"):
         values = data(finding)
         if not is_socket_receiver(context.index, rel, values["root"], values.get("kind", "")):
             continue

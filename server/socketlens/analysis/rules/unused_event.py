@@ -19,6 +19,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
         if entry.emits or entry.listeners:
             continue
         for declaration in entry.declarations:
+            if not context.wants(declaration.file):
+                continue
             yield Diagnostic(
                 file=declaration.file,
                 span=declaration.span,

@@ -28,6 +28,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         declared = " and ".join(sorted(_WORDS[d] for d in directions))
         for site in entry.emits:
+            if not context.wants(site.file):
+                continue
             if site.side == Side.SERVER and site.emit.method.startswith("serverSide"):
                 needed, what = Direction.INTER_SERVER, "sent to other servers"
             elif site.side == Side.SERVER:
@@ -37,6 +39,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
             if needed not in directions:
                 yield _diagnostic(site.file, site.span, entry.name, what, declared)
         for site in entry.listeners:
+            if not context.wants(site.file):
+                continue
             if site.side == Side.SERVER:
                 allowed, what = {Direction.CLIENT_TO_SERVER, Direction.INTER_SERVER}, "heard by the server"
             else:
