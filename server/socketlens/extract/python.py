@@ -40,6 +40,11 @@ specifier (`from .events import X` -> "./events.py"; see `_module_specifier`) th
 resolution follows. Third-party imports are not recorded: a name from them stays a dynamic site. A
 module-level function that emits its own parameter is a `Forwarder`; calls of local and imported functions
 are `Call`s, so `emit_to_org(org.id, "lead:new", p)` in another module is an emit of "lead:new".
+
+A server's connect handler that can refuse the connection (`raise ConnectionRefusedError`, `return False`) is
+a `handshake-auth` finding (the unauthenticated-server rule reads it), decorated or registered by a call:
+`sio.on("connect", handler)`, `handler=`, `sio.on("connect", namespace="/x")(handler)`, with `handler` a
+function of the file (module-level, or defined in the registering function) or a method `self.on_connect`.
 No jedi: nothing here needs type inference yet.
 """
 
@@ -337,7 +342,8 @@ class _Names:
     constructor_namespace: dict[str, str] = field(default_factory=dict)
     bound_calls: dict[int, str] = field(default_factory=dict)  # id of a constructor call -> the name bound to it
     imports: list[Import] = field(default_factory=list)  # from modules of the app, with a path specifier
-    functions: set[str] = field(default_factory=set)  # module-level functions (wrappers are called by name)
+    # Module-level functions by name: wrappers are called by name, handlers registered by it (`sio.on("connect", f)`).
+    functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     module_sockets: set[str] = field(default_factory=set)  # servers/clients bound at module level
     # Servers/clients held on instances: id of the ClassDef -> attribute -> what it holds (`self.sio = ...`
     # in a method, `sio: socketio.AsyncServer` in the class body). Keyed by node so another class's
@@ -513,7 +519,7 @@ class _NameCollector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.depth == 0:
-            self.names.functions.add(node.name.value)
+            self.names.functions[node.name.value] = node
             returned_socket = self.names.annotated_socket(node.returns.annotation) if node.returns else None
             if returned_socket is not None:
                 self.names.socket_returns[node.name.value] = returned_socket
@@ -735,6 +741,8 @@ class _Function:
     global_names: set[str] = field(default_factory=set)  # `global _namespace`: assignments are not locals
     # Locals bound to a shared path another module stores a server on (`sio = request.app["sio"]`): the path.
     shared_reads: dict[str, str] = field(default_factory=dict)
+    # Functions defined in its body so far (`def connect(...)` in a `create_app()` factory), by name.
+    defined: dict[str, cst.FunctionDef] = field(default_factory=dict)
 
 
 @dataclass
@@ -745,6 +753,7 @@ class _Class:
     depth: int  # functions enclosing the class: its methods are one deeper
     held: dict[str, _SocketName] = field(default_factory=dict)  # servers/clients on `self.<attr>`
     returns: dict[str, cst.BaseExpression] = field(default_factory=dict)  # its single-return methods
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)  # its own over those of its bases
 
 
 class _SiteCollector(cst.CSTVisitor):
@@ -771,7 +780,13 @@ class _SiteCollector(cst.CSTVisitor):
         kind = self.names.namespace_kind(node)
         namespace = self.names.class_namespace(node) if kind is not None else None
         held, returns = self.names.held_by(node), self.names.returns_of(node)
-        self.classes.append(_Class(node.name.value, kind, namespace, len(self.functions), held, returns))
+        methods = {
+            statement.name.value: statement
+            for cls in self.names.lineage(node)
+            for statement in cls.body.body
+            if isinstance(statement, cst.FunctionDef)
+        }
+        self.classes.append(_Class(node.name.value, kind, namespace, len(self.functions), held, returns, methods))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.pop()
@@ -780,6 +795,8 @@ class _SiteCollector(cst.CSTVisitor):
         every = (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)
         params = tuple(p.name.value for p in (*node.params.posonly_params, *node.params.params))
         function = _Function(node.name.value, params)
+        if self._in_function_body():
+            self.functions[-1].defined[node.name.value] = node
         for param in every:
             annotation = param.annotation.annotation if param.annotation is not None else None
             socket = self.names.annotated_socket(annotation) if annotation is not None else None
@@ -924,16 +941,22 @@ class _SiteCollector(cst.CSTVisitor):
                 function=node.name.value if node is not None else self.function_name,
             )
         )
-        if node is not None and isinstance(name, Lit) and name.value == "connect" and receiver.kind in (SocketKind.SERVER, None):
-            if _rejects_connection(node):
-                self.findings.append(
-                    Finding(
-                        "handshake-auth",
-                        self.positions.span(node.name),
-                        "connect handler rejects unauthenticated connections",
-                        (("binding", receiver.root),),
-                    )
+        self._judge_connect(name, receiver, node)
+
+    def _judge_connect(self, name: NameValue, receiver: Receiver, handler: cst.FunctionDef | None) -> None:
+        """A server's connect handler that can refuse the connection authenticates the server: a
+        `handshake-auth` finding at the handler's name, as for a JS `use()` middleware."""
+        if handler is None or not (isinstance(name, Lit) and name.value == "connect"):
+            return
+        if receiver.kind in (SocketKind.SERVER, None) and _rejects_connection(handler):
+            self.findings.append(
+                Finding(
+                    "handshake-auth",
+                    self.positions.span(handler.name),
+                    "connect handler rejects unauthenticated connections",
+                    (("binding", receiver.root),),
                 )
+            )
 
     # -- calls ------------------------------------------------------------------------------------------
 
@@ -951,6 +974,9 @@ class _SiteCollector(cst.CSTVisitor):
             self._join_room(node, 0, "join_room", SocketKind.SERVER_SOCKET)
             return
         self._maybe_wrapper_call(node)
+        if isinstance(node.func, cst.Call):
+            self._decorator_applied(node, node.func)
+            return
         if not isinstance(node.func, cst.Attribute):
             return
         method = node.func.attr.value
@@ -1072,25 +1098,60 @@ class _SiteCollector(cst.CSTVisitor):
 
     def _listen_call(self, node: cst.Call) -> None:
         """`sio.on("x", handler)` / `socketio.on_event("x", handler, namespace="/y")` outside a decorator."""
-        receiver = self._receiver(node.func.value)  # type: ignore[attr-defined]
         args = _positional(node)
-        if receiver is None or not args or (len(args) < 2 and _keyword(node, "handler") is None):
+        if not args or (len(args) < 2 and _keyword(node, "handler") is None):
             return
         handler = args[1].value if len(args) > 1 else _keyword(node, "handler").value  # type: ignore[union-attr]
-        event_node = args[0].value
-        receiver = Receiver(receiver.root, receiver.kind, self._namespace_arg(node))
+        self._register(node, handler, node)
+
+    def _decorator_applied(self, node: cst.Call, decorator: cst.Call) -> None:
+        """`sio.on("x", namespace="/y")(handler)`: the decorator called on the handler, as `@sio.on(...)` does."""
+        method = decorator.func
+        if not isinstance(method, cst.Attribute) or method.attr.value != "on":
+            return
+        handlers = _positional(node)
+        if len(handlers) != 1 or len(_positional(decorator)) != 1 or _keyword(decorator, "handler") is not None:
+            return
+        self.decorator_calls.add(id(decorator))
+        self._register(decorator, handlers[0].value, node)
+
+    def _register(self, registration: cst.Call, handler: cst.BaseExpression, whole: cst.Call) -> None:
+        """The listener of a handler registered by a call (`registration`, the `on(...)` call naming the event;
+        `whole`, the statement's call); a connect handler of this file is judged like a decorated one."""
+        receiver = self._receiver(registration.func.value)  # type: ignore[attr-defined]
+        if receiver is None:
+            return
+        event_node = _positional(registration)[0].value
+        name = self._name_value(event_node)
+        receiver = Receiver(receiver.root, receiver.kind, self._namespace_arg(registration))
         self.listeners.append(
             Listener(
-                name=self._name_value(event_node),
+                name=name,
                 span=self.positions.span(event_node),
                 name_text=self.positions.text(event_node),
-                call_span=self.positions.span(node),
+                call_span=self.positions.span(whole),
                 receiver=receiver,
                 kind=ListenerKind.HANDLER,
                 handler_text=self.positions.text(handler),
                 function=self.function_name,
             )
         )
+        self._judge_connect(name, receiver, self._handler_function(handler))
+
+    def _handler_function(self, handler: cst.BaseExpression) -> cst.FunctionDef | None:
+        """The function of this file a registered handler names: one defined in an enclosing function's body
+        or at module level (unless a parameter shadows it), or a method of the enclosing class (`self.x`)."""
+        if _is_self_attribute(handler):
+            in_method = bool(self.classes) and len(self.functions) > self.classes[-1].depth
+            return self.classes[-1].methods.get(handler.attr.value) if in_method else None  # type: ignore[attr-defined]
+        if not isinstance(handler, cst.Name):
+            return None
+        for function in reversed(self.functions):
+            if handler.value in function.defined:
+                return function.defined[handler.value]
+            if handler.value in function.params:
+                return None
+        return self.names.functions.get(handler.value)
 
     def _server_or_client_emit(self, node: cst.Call, method: str, receiver: Receiver) -> None:
         args = _positional(node)
