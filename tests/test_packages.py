@@ -557,3 +557,179 @@ def test_workspace_package_entry_follows_tsconfig_out_dir(tmp_path: Path) -> Non
     write(tmp_path, "app/main.ts")
     ws = workspace(tmp_path)
     assert ws.resolve_module("app/main.ts", "events") == "packages/events/source/index.ts"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Nuxt: `~`, `@`, `~~`, `@@`, `#shared` and `alias` as the gitignored .nuxt/tsconfig.json would map them
+
+
+def nuxt(root: Path, rel_dir: str, version: str, config: str | None) -> str:
+    pkg(root, rel_dir, name="nuxt-app", private=True, dependencies={"nuxt": version, "socket.io-client": "^4"})
+    prefix = f"{rel_dir}/" if rel_dir else ""
+    write(root, f"{prefix}tsconfig.json", '{ "extends": "./.nuxt/tsconfig.json" }')
+    if config is not None:
+        write(root, f"{prefix}nuxt.config.ts", config)
+    write(root, f"{prefix}shared/events.ts")
+    write(root, f"{prefix}server/plugins/socket.ts")
+    return prefix
+
+
+def test_nuxt_aliases_without_the_generated_tsconfig(tmp_path: Path) -> None:
+    nuxt(
+        tmp_path,
+        "web",
+        "^3.13",
+        """
+        import { fileURLToPath } from 'node:url'
+        import { resolve } from 'node:path'
+        export default defineNuxtConfig({
+          srcDir: 'app/',
+          future: { compatibilityVersion: 4.0 },
+          alias: {
+            '@events': './shared/events',
+            '#sockets': fileURLToPath(new URL('./app/sockets', import.meta.url)),
+            '@lib': resolve(__dirname, 'app', 'utils'),
+            '@computed': process.env.DIR,
+          },
+        })
+        """,
+    )
+    write(tmp_path, "web/app/utils/ev.ts")
+    write(tmp_path, "web/app/sockets/index.ts")
+    write(tmp_path, "web/app/composables/useChat.ts")
+    ws = workspace(tmp_path)
+    for importer in ("web/app/composables/useChat.ts", "web/server/plugins/socket.ts"):
+        assert ws.resolve_module(importer, "~/utils/ev") == "web/app/utils/ev.ts"  # `srcDir`
+        assert ws.resolve_module(importer, "@/utils/ev") == "web/app/utils/ev.ts"
+        assert ws.resolve_module(importer, "~~/shared/events") == "web/shared/events.ts"  # the root
+        assert ws.resolve_module(importer, "@@/shared/events") == "web/shared/events.ts"
+        assert ws.resolve_module(importer, "#shared/events") == "web/shared/events.ts"
+        assert ws.resolve_module(importer, "@events") == "web/shared/events.ts"
+        assert ws.resolve_module(importer, "#sockets") == "web/app/sockets/index.ts"
+        assert ws.resolve_module(importer, "@lib/ev") == "web/app/utils/ev.ts"
+        assert ws.resolve_module(importer, "@computed/x") is None
+
+
+def test_nuxt_source_folder_by_version_and_layout(tmp_path: Path) -> None:
+    # Nuxt 3 keeps the sources at the root, even beside an `app/` folder (its router.options live there).
+    nuxt(tmp_path, "three", "^3.12.0", "export default defineNuxtConfig({})\n")
+    write(tmp_path, "three/utils/ev.ts")
+    write(tmp_path, "three/app/utils/ev.ts")
+    # Nuxt 4, or Nuxt 3 opting into its layout, takes `app/` when it exists; the root otherwise.
+    nuxt(tmp_path, "four", "^4.1.0", "export default defineNuxtConfig({})\n")
+    write(tmp_path, "four/utils/ev.ts")
+    write(tmp_path, "four/app/utils/ev.ts")
+    nuxt(tmp_path, "compat", "3.15.0", "export default defineNuxtConfig({ future: { compatibilityVersion: 4 } })\n")
+    write(tmp_path, "compat/app/utils/ev.ts")
+    nuxt(tmp_path, "flat", "^4", "export default {}\n")
+    write(tmp_path, "flat/utils/ev.ts")
+    # No config at all: a Nuxt dependency is enough for the defaults.
+    nuxt(tmp_path, "bare", "latest", None)
+    write(tmp_path, "bare/app/utils/ev.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("three/server/plugins/socket.ts", "~/utils/ev") == "three/utils/ev.ts"
+    assert ws.resolve_module("four/server/plugins/socket.ts", "~/utils/ev") == "four/app/utils/ev.ts"
+    assert ws.resolve_module("compat/server/plugins/socket.ts", "~/utils/ev") == "compat/app/utils/ev.ts"
+    assert ws.resolve_module("flat/server/plugins/socket.ts", "~/utils/ev") == "flat/utils/ev.ts"
+    assert ws.resolve_module("bare/server/plugins/socket.ts", "@/utils/ev") == "bare/app/utils/ev.ts"
+
+
+def test_nuxt_aliases_only_apply_to_files_of_a_nuxt_project(tmp_path: Path) -> None:
+    nuxt(tmp_path, "web", "^3", "export default defineNuxtConfig({})\n")
+    pkg(tmp_path, "api", name="api", dependencies={"socket.io": "^4"})
+    write(tmp_path, "api/shared/events.ts")
+    write(tmp_path, "api/src/main.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("web/server/plugins/socket.ts", "~~/shared/events") == "web/shared/events.ts"
+    assert ws.resolve_module("api/src/main.ts", "~~/shared/events") is None
+    assert ws.resolve_module("api/src/main.ts", "#shared/events") is None
+
+
+def test_nuxt_generated_tsconfig_paths_are_used_when_present(tmp_path: Path) -> None:
+    nuxt(tmp_path, "", "^3", "export default defineNuxtConfig({ srcDir: 'app/' })\n")
+    write(tmp_path, "app/utils/ev.ts")
+    write(tmp_path, "client/utils/ev.ts")
+    # What `nuxi prepare` wrote wins over what the config would give (a layer, a module's alias...).
+    write(
+        tmp_path,
+        ".nuxt/tsconfig.json",
+        '{"compilerOptions": {"paths": {"~": ["../client"], "~/*": ["../client/*"], "#gen/*": ["../shared/*"]}}}',
+    )
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("server/plugins/socket.ts", "~/utils/ev") == "client/utils/ev.ts"
+    assert ws.resolve_module("server/plugins/socket.ts", "#gen/events") == "shared/events.ts"
+    assert ws.resolve_module("server/plugins/socket.ts", "@/utils/ev") is None  # not in the generated paths
+
+
+def test_an_edited_nuxt_config_changes_module_resolution(tmp_path: Path) -> None:
+    nuxt(tmp_path, "", "^3", "export default defineNuxtConfig({})\n")
+    write(tmp_path, "utils/ev.ts")
+    write(tmp_path, "src/utils/ev.ts")
+    ws = workspace(tmp_path)
+    assert ws.resolve_module("server/plugins/socket.ts", "~/utils/ev") == "utils/ev.ts"
+    write(tmp_path, "nuxt.config.ts", "export default defineNuxtConfig({ srcDir: 'src' })\n")
+    ws.file_changed("nuxt.config.ts", True)
+    assert ws.resolve_module("server/plugins/socket.ts", "~/utils/ev") == "src/utils/ev.ts"
+
+
+def test_nuxt_resolution_without_a_nuxt_config_loads_no_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write(tmp_path, "utils/ev.ts")
+    write(tmp_path, "server/main.ts")
+    pkg(tmp_path, "", name="app", dependencies={"nuxt": "^3"})
+    script = (
+        "import sys; from pathlib import Path; from socketlens.packages import Workspace;"
+        f"ws = Workspace(Path({str(tmp_path)!r}), ['utils/ev.ts', 'server/main.ts']);"
+        "print(ws.resolve_module('server/main.ts', '~/utils/ev'), 'tree_sitter' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.stdout.split() == ["utils/ev.ts", "False"], run.stderr
+
+
+def test_nuxt_events_through_aliases_are_resolved_and_paired(tmp_path: Path) -> None:
+    from socketlens.analysis.catalog import catalog
+    from socketlens.index.builder import IndexBuilder
+
+    nuxt(tmp_path, "", "^3.13", "export default defineNuxtConfig({ srcDir: 'app/' })\n")
+    dependencies = {"nuxt": "^3.13", "socket.io": "^4", "socket.io-client": "^4"}
+    pkg(tmp_path, "", name="nuxt-app", private=True, dependencies=dependencies)
+    write(tmp_path, "shared/events.ts", "export const EVENTS = { CHAT: 'chat:msg', TYPING: 'chat:typing' } as const\n")
+    write(
+        tmp_path,
+        "server/plugins/socket.ts",
+        """import { Server } from 'socket.io'
+import { EVENTS } from '~~/shared/events'
+export default defineNitroPlugin(() => {
+  const io = new Server(3001)
+  io.on('connection', (socket) => {
+    socket.on(EVENTS.TYPING, () => {})
+    io.to('room:1').emit(EVENTS.CHAT, 1)
+  })
+})
+""",
+    )
+    write(tmp_path, "app/utils/ev.ts", "export const JOIN = 'room:join'\n")
+    write(
+        tmp_path,
+        "app/composables/useChat.ts",
+        """import { io } from 'socket.io-client'
+import { EVENTS } from '#shared/events'
+import { JOIN } from '~/utils/ev'
+const socket = io()
+export function useChat() {
+  socket.on(EVENTS.CHAT, () => {})
+  socket.emit(EVENTS.TYPING)
+  socket.emit(JOIN)
+}
+""",
+    )
+    index = IndexBuilder(tmp_path, Config(), use_cache=False, jobs=1).build()
+    report = catalog(index, str(tmp_path))
+    events = {event["name"]: event for event in report["events"]}
+    assert set(events) == {"chat:msg", "chat:typing", "room:join"}
+    assert [(l["file"]) for l in events["chat:msg"]["listeners"]] == ["app/composables/useChat.ts"]
+    assert [(e["file"]) for e in events["chat:msg"]["emits"]] == ["server/plugins/socket.ts"]
+    assert [(l["file"]) for l in events["chat:typing"]["listeners"]] == ["server/plugins/socket.ts"]
+    assert [(e["file"]) for e in events["room:join"]["emits"]] == ["app/composables/useChat.ts"]

@@ -4,8 +4,9 @@ An event declared in `packages/shared` and emitted in `apps/api` is only linked 
 `@acme/shared` resolves to the shared file, and an emit in one example app must never pair with a
 listener of another: this module answers both questions from package.json / pnpm-workspace.yaml /
 tsconfig.json files alone (no node_modules, no TypeScript). What a fresh clone lacks is inferred: the
-symlinks `file:`/`link:` dependencies would create, and the `$lib`/`kit.alias` paths SvelteKit writes into
-its gitignored .svelte-kit/tsconfig.json (read from svelte.config's syntax tree, never executed).
+symlinks `file:`/`link:` dependencies would create, the `$lib`/`kit.alias` paths SvelteKit writes into
+its gitignored .svelte-kit/tsconfig.json, and the `~`/`@`/`~~`/`@@`/`#shared`/`alias` paths Nuxt writes into
+its gitignored .nuxt/tsconfig.json (both read from the config's syntax tree, never executed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import fnmatch
 import json
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal
@@ -44,6 +46,19 @@ _SVELTE_CONFIGS = (
     ("svelte.config.ts", "typescript"),
 )
 _KIT_LIB = "src/lib"  # `kit.files.lib` when the config does not say
+# Nuxt's config files with the grammar that reads each: `srcDir`, `alias` and the compatibility version live there.
+_NUXT_CONFIGS = (
+    ("nuxt.config.ts", "typescript"),
+    ("nuxt.config.js", "javascript"),
+    ("nuxt.config.mjs", "javascript"),
+    ("nuxt.config.mts", "typescript"),
+    ("nuxt.config.cjs", "javascript"),
+    ("nuxt.config.cts", "typescript"),
+)
+# What `nuxi prepare` writes (Nuxt 3, then Nuxt 4's per-context configs): their `paths` say it all.
+_NUXT_GENERATED = (".nuxt/tsconfig.json", ".nuxt/tsconfig.app.json")
+_NUXT_APP_DIR = "app"  # Nuxt 4's `srcDir` when the folder exists
+_NUXT_SHARED_DIR = "shared"  # `#shared` (Nuxt 3.14+)
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # Dependency specs that name a folder: `file:../shared/build`, `link:../shared`, yarn's `portal:`.
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:")
@@ -304,6 +319,8 @@ class Workspace:
         self._tsconfig_files: dict[str, _TsConfig] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._kit_aliases: dict[str, _TsConfig | None] = {}
+        self._nuxt_configs: dict[str, NuxtConfig] = {}  # parsed nuxt.config by project directory
+        self._nuxt_aliases: dict[str, _TsConfig | None] = {}
         self._dependency_specs: dict[str, dict[str, str]] = {}
         self._folder_packages: dict[str, Package] = {}
         self._build_configs: dict[str, _TsConfig | None] = {}
@@ -349,6 +366,9 @@ class Workspace:
         self._resolve_cache.clear()
         if rel.rpartition("/")[2].startswith("svelte.config."):
             self._kit_aliases.clear()
+        if rel.rpartition("/")[2].startswith("nuxt.config."):
+            self._nuxt_configs.clear()
+        self._nuxt_aliases.clear()  # Nuxt 4's source folder is `app/` once it exists
 
     def _isfile(self, rel: str) -> bool:
         cached = self._exists_cache.get(rel)
@@ -634,11 +654,11 @@ class Workspace:
             if hit is not None:
                 return hit
         # What .svelte-kit/tsconfig.json would say, for a clone where it was never generated.
-        kit_aliases = self._sveltekit_aliases(directory)
-        if kit_aliases is not None:
-            hit = self._resolve_paths(kit_aliases, spec)
-            if hit is not None:
-                return hit
+        for framework_aliases in (self._sveltekit_aliases(directory), self._nuxt_paths(directory)):
+            if framework_aliases is not None:
+                hit = self._resolve_paths(framework_aliases, spec)
+                if hit is not None:
+                    return hit
         if tsconfig is not None and tsconfig.base_url is not None:
             rel = _join(tsconfig.base_url, spec)
             if rel is not None:
@@ -852,17 +872,72 @@ class Workspace:
                 break
         else:
             return None
-        try:
-            with open(self._abs(config_rel), "rb") as handle:
-                source = handle.read()
-        except OSError:
-            source = b""
-        lib, aliases = read_sveltekit_config(source, grammar)
+        lib, aliases = read_sveltekit_config(self._read_bytes(config_rel), grammar)
         lib = _strip_dot(lib or _KIT_LIB).rstrip("/") or "."
         paths = [("$lib", (lib,)), ("$lib/*", (lib + "/*",))]
         for key, value in aliases:
             paths.extend(_kit_alias_paths(key, value))
         return _TsConfig(paths=tuple(paths), paths_base=project_dir)
+
+    # -- Nuxt --------------------------------------------------------------------------------------------
+
+    def _nuxt_paths(self, directory: str) -> _TsConfig | None:
+        """Nuxt's aliases as `paths` for the files of a Nuxt project (a package depending on nuxt, or with a
+        nuxt.config next to its package.json) that lacks the generated .nuxt/tsconfig.json; None otherwise.
+        The config's `alias` entries come first: Nuxt spreads them over its defaults."""
+        package = self.package_of(directory)
+        if package is None:
+            return None
+        if package.dir not in self._nuxt_aliases:
+            self._nuxt_aliases[package.dir] = self._read_nuxt_paths(package)
+        return self._nuxt_aliases[package.dir]
+
+    def _read_nuxt_paths(self, package: Package) -> _TsConfig | None:
+        # A package that does not depend on nuxt costs no probe: only a discovered nuxt.config makes it one.
+        config = self._nuxt_config(package.dir, probe="nuxt" in package.dependencies)
+        if config is None and "nuxt" not in package.dependencies:
+            return None
+        if any(self._isfile(self._j(package.dir, generated)) for generated in _NUXT_GENERATED):
+            return None  # the project's tsconfig extends it: its `paths` are read like any tsconfig's
+        config = config or NuxtConfig()
+        paths: list[tuple[str, tuple[str, ...]]] = []
+        for key, value in config.aliases:
+            paths.extend(_kit_alias_paths(key, value))
+        source_dir = self._nuxt_source_dir(package, config)
+        defaults = (("~", source_dir), ("@", source_dir), ("~~", "."), ("@@", "."), ("#shared", _NUXT_SHARED_DIR))
+        for key, target in defaults:
+            paths.extend(_kit_alias_paths(key, target))
+        return _TsConfig(paths=tuple(paths), paths_base=package.dir)
+
+    def _nuxt_config(self, project_dir: str, probe: bool) -> NuxtConfig | None:
+        """The parsed nuxt.config of a project directory (looked for on disk with `probe`, else among the
+        discovered files); None without one (no parser is loaded then)."""
+        if project_dir not in self._nuxt_configs:
+            for name, grammar in _NUXT_CONFIGS:
+                config_rel = self._j(project_dir, name)
+                if config_rel in self.files or (probe and self._isfile(config_rel)):
+                    self._nuxt_configs[project_dir] = read_nuxt_config(self._read_bytes(config_rel), grammar)
+                    break
+            else:
+                return None
+        return self._nuxt_configs[project_dir]
+
+    def _nuxt_source_dir(self, package: Package, config: NuxtConfig) -> str:
+        """`srcDir` relative to the project: as configured; else `app/` in Nuxt 4's layout (Nuxt 4, or Nuxt 3
+        with `future.compatibilityVersion: 4`) when that folder exists; else the project itself. An
+        unpinned version (`latest`, `catalog:`) is taken for the current major, 4."""
+        if config.src_dir is not None:
+            return config.src_dir
+        major = _major_version(self._dependency_specs_of(package.dir).get("nuxt", ""))
+        nuxt4_layout = config.compatibility_version == 4 or major is None or major >= 4
+        return _NUXT_APP_DIR if nuxt4_layout and self._isdir(self._j(package.dir, _NUXT_APP_DIR)) else "."
+
+    def _read_bytes(self, rel: str) -> bytes:
+        try:
+            with open(self._abs(rel), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
 
     def _pick_package(self, directory: str, name: str) -> Package | None:
         """A workspace package by name; same-named example apps prefer the importer's own project."""
@@ -1083,41 +1158,53 @@ def _kit_alias_paths(key: str, value: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(key, (target,)), (key + "/*", (target + "/*",))]
 
 
-def read_sveltekit_config(source: bytes, grammar: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    """`kit.files.lib` and the `kit.alias` entries of a svelte.config file whose values are string
-    literals; whatever is computed (`path.resolve(...)`, imports) is left out."""
-    # Only a SvelteKit project pays for the parser: a warm start elsewhere must not load it.
-    from socketlens.extract import syntax
+class _ConfigTree:
+    """The default export of a JS/TS config file (`export default`, `module.exports =`) and the object
+    literals it reaches through top-level names, from its syntax tree: the config is never executed."""
 
-    root = syntax.parser(grammar).parse(source).root_node
-    bindings: dict[str, Any] = {}  # top-level `const name = value`
-    exported = None
-    for statement in root.named_children:
-        declaration = statement
-        if statement.type == "export_statement":
-            exported = statement.child_by_field_name("value") or exported
-            declaration = statement.child_by_field_name("declaration")
-        elif statement.type == "expression_statement" and statement.named_children:
-            assignment = statement.named_children[0]
-            if assignment.type == "assignment_expression" and syntax.member_path(
-                assignment.child_by_field_name("left")
-            ) == ("module", "exports"):
-                exported = assignment.child_by_field_name("right")
-        if declaration is None or declaration.type not in ("lexical_declaration", "variable_declaration"):
-            continue
-        for declarator in declaration.named_children:
-            name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
-            value = declarator.child_by_field_name("value") if name is not None else None
-            if name is not None and name.type == "identifier" and value is not None:
-                bindings[syntax.text(name)] = value
+    def __init__(self, source: bytes, grammar: str) -> None:
+        # Only a project with such a config pays for the parser: a warm start elsewhere must not load it.
+        from socketlens.extract import syntax
 
-    def object_of(node: Any) -> dict[str, Any]:
-        """The properties of an object literal, following top-level names (a bounded chain: no cycles)."""
+        self.syntax = syntax
+        root = syntax.parser(grammar).parse(source).root_node
+        self.bindings: dict[str, Any] = {}  # top-level `const name = value`
+        self.exported = None
+        for statement in root.named_children:
+            declaration = statement
+            if statement.type == "export_statement":
+                self.exported = statement.child_by_field_name("value") or self.exported
+                declaration = statement.child_by_field_name("declaration")
+            elif statement.type == "expression_statement" and statement.named_children:
+                assignment = statement.named_children[0]
+                if assignment.type == "assignment_expression" and syntax.member_path(
+                    assignment.child_by_field_name("left")
+                ) == ("module", "exports"):
+                    self.exported = assignment.child_by_field_name("right")
+            if declaration is None or declaration.type not in ("lexical_declaration", "variable_declaration"):
+                continue
+            for declarator in declaration.named_children:
+                name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+                value = declarator.child_by_field_name("value") if name is not None else None
+                if name is not None and name.type == "identifier" and value is not None:
+                    self.bindings[syntax.text(name)] = value
+
+    def object_of(self, node: Any) -> dict[str, Any]:
+        """The properties of an object literal, following top-level names (a bounded chain: no cycles) and
+        config helpers (`defineNuxtConfig({...})`)."""
+        syntax = self.syntax
         for _ in range(8):
             node = syntax.unwrap(node)
+            if node is not None and node.type == "call_expression":
+                callee = node.child_by_field_name("function")
+                arguments = node.child_by_field_name("arguments")
+                helper = callee is not None and callee.type == "identifier" and syntax.text(callee).startswith("define")
+                given = arguments.named_children if helper and arguments is not None else []
+                node = given[0] if given else None
+                continue
             if node is None or node.type not in ("identifier", "shorthand_property_identifier"):
                 break
-            node = bindings.get(syntax.text(node))
+            node = self.bindings.get(syntax.text(node))
         if node is None or node.type != "object":
             return {}
         properties: dict[str, Any] = {}
@@ -1132,11 +1219,79 @@ def read_sveltekit_config(source: bytes, grammar: str) -> tuple[str | None, tupl
                     properties[name] = child.child_by_field_name("value")
         return properties
 
-    kit = object_of(object_of(exported).get("kit"))
-    lib = syntax.string_value(object_of(kit.get("files")).get("lib"))
+    def string(self, node: Any) -> str | None:
+        return self.syntax.string_value(node)
+
+    def config_path(self, node: Any) -> str | None:
+        """A path relative to the config's folder: a string literal, `fileURLToPath(new URL("./x",
+        import.meta.url))` or `resolve(__dirname, "x")` (also `path.resolve`, `join`). None otherwise."""
+        syntax = self.syntax
+        literal = syntax.string_value(node)
+        if literal is not None:
+            return literal
+        node = syntax.unwrap(node)
+        if node is None or node.type != "call_expression":
+            return None
+        callee = syntax.member_path(node.child_by_field_name("function"))
+        arguments = node.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        if callee and callee[-1] == "fileURLToPath" and len(args) == 1 and args[0].type == "new_expression":
+            url = args[0]
+            url_args = url.child_by_field_name("arguments")
+            parts = url_args.named_children if url_args is not None else []
+            if syntax.text(url.child_by_field_name("constructor")) == "URL" and len(parts) == 2:
+                if syntax.text(parts[1]) == "import.meta.url":
+                    return syntax.string_value(parts[0])
+            return None
+        if callee and callee[-1] in ("resolve", "join") and args and syntax.text(args[0]) == "__dirname":
+            segments = [syntax.string_value(arg) for arg in args[1:]]
+            if segments and all(segment is not None for segment in segments):
+                return posixpath.join(*segments)  # type: ignore[arg-type]
+        return None
+
+
+def read_sveltekit_config(source: bytes, grammar: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """`kit.files.lib` and the `kit.alias` entries of a svelte.config file whose values are string
+    literals; whatever is computed (`path.resolve(...)`, imports) is left out."""
+    tree = _ConfigTree(source, grammar)
+    kit = tree.object_of(tree.object_of(tree.exported).get("kit"))
+    lib = tree.string(tree.object_of(kit.get("files")).get("lib"))
     aliases = []
-    for key, value in object_of(kit.get("alias")).items():
-        target = syntax.string_value(value)
+    for key, value in tree.object_of(kit.get("alias")).items():
+        target = tree.string(value)
         if key and target:
             aliases.append((key, target))
     return lib or None, tuple(aliases)
+
+
+@dataclass(frozen=True)
+class NuxtConfig:
+    """What of a nuxt.config changes module resolution; paths relative to the project (its rootDir)."""
+
+    src_dir: str | None = None
+    compatibility_version: int | None = None  # `future.compatibilityVersion`
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+def read_nuxt_config(source: bytes, grammar: str) -> NuxtConfig:
+    """`srcDir`, `future.compatibilityVersion` and the `alias` entries of a nuxt.config whose values are
+    paths it spells (`config_path`); whatever is computed otherwise is left out."""
+    tree = _ConfigTree(source, grammar)
+    config = tree.object_of(tree.exported)
+    src_dir = tree.config_path(config.get("srcDir"))
+    version = tree.syntax.unwrap(tree.object_of(config.get("future")).get("compatibilityVersion"))
+    spelled = tree.syntax.text(version) if version is not None and version.type == "number" else ""
+    compatibility = int(spelled) if spelled.isdigit() else None
+    aliases = []
+    for key, value in tree.object_of(config.get("alias")).items():
+        target = tree.config_path(value)
+        if key and target:
+            aliases.append((key, target))
+    return NuxtConfig(src_dir or None, compatibility, tuple(aliases))
+
+
+def _major_version(spec: str) -> int | None:
+    """The major version a dependency spec pins (`^3.13` -> 3, `>=4.0.0` -> 4); None for `latest`, `*`,
+    `workspace:`, `catalog:`."""
+    found = re.search(r"\d+", spec)
+    return int(found.group()) if found is not None else None
