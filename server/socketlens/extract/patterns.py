@@ -7,10 +7,13 @@ Byte offsets that a quick fix needs are carried in `data` as decimal strings.
 
 Finding codes (the rule that reads them in brackets):
 - `listener-leak`        `on(...)` in an effect whose cleanup does not remove it, or in a render body
+                         (`reason` "effect" / "render"); in Vue code, in a composable none of whose unmount
+                         hooks removes it (`reason` "setup")
 - `off-removes-all`      `off(event)` without a handler
 - `inline-off`           `off(event, () => ...)`
 - `listener-in-connect`  `on(...)` inside an `on("connect")` handler
-- `socket-per-component` a connection created inside a component, a hook or an effect
+- `socket-per-component` a connection created inside a component, a hook or an effect (not a lazy
+                         module-level singleton: `if (!socket) socket = io()`)
 - `reconnection-disabled`, `static-auth-token`   client options
 - `handshake-auth`       a `(socket, next)` middleware reading the handshake (itself, or through a function of
                          the file it passes its socket to) and rejecting with `next(err)`
@@ -54,6 +57,12 @@ if TYPE_CHECKING:
     from socketlens.extract.typescript import _Extractor
 
 EFFECT_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect"})
+# Vue: a composable's setup runs once per component instance (and its mount hooks once each); its
+# listeners are removed in the unmount hooks.
+VUE_MOUNT_HOOKS = frozenset({"onMounted", "onBeforeMount"})
+VUE_UNMOUNT_HOOKS = frozenset({"onUnmounted", "onBeforeUnmount", "onScopeDispose"})
+VUE_MODULES = frozenset({"vue", "vue-demi", "@vue/runtime-core", "@vue/composition-api", "#imports", "#app", "nuxt/app"})
+REACT_MODULES = frozenset({"react", "preact", "preact/hooks", "preact/compat", "react-native"})
 MEMO_HOOKS = frozenset({"useMemo", "useState", "useRef", "useCallback"})
 ON_METHODS = frozenset({"on", "once", "addListener"})
 OFF_METHODS = frozenset({"off", "removeListener"})
@@ -123,6 +132,7 @@ class _Patterns:
         # each worked out when first asked (`_local_kind`): most names never are.
         self.local_kinds: dict[str, SocketKind | None] = {}
         self.records: dict[tuple[int, str], str] = {}  # (function id or 0, name) -> "one" | "many"
+        self._vue: bool | None = None  # whether the file is Vue code (`_is_vue`), worked out when first asked
 
     # -- driver -------------------------------------------------------------------------------------------
 
@@ -250,9 +260,65 @@ class _Patterns:
         if effect is not None:
             self._check_cleanup(call, obj, effect, event, handler, root, kind)
             return
+        if self._is_vue():
+            self._vue_listener(call, obj, function, event, handler, root, kind)
+            return
         name = self.function_name(function) if function is not None else None
         if function is not None and (_is_component_name(name) or _is_hook_name(name)) and not self._is_callback_of_hook(function):
             self._add("listener-leak", call, root=root, kind=kind, reason="render", function=name, **event)
+
+    def _is_vue(self) -> bool:
+        """Vue code: a `.vue` script, a file importing Vue (or Nuxt's `#imports`), or a composable of a
+        `composables/` folder importing no React (Nuxt auto-imports Vue's functions there)."""
+        if self._vue is None:
+            specifiers = {imp.specifier for imp in self.x.import_list}
+            if any(s in REACT_MODULES or s.startswith(("react/", "preact/")) for s in specifiers):
+                self._vue = False
+            else:
+                folders = self.x.path.split("/")[:-1]
+                self._vue = bool(specifiers & VUE_MODULES) or self.x.path.endswith(".vue") or "composables" in folders
+        return self._vue
+
+    def _vue_listener(self, call, obj, function, event, handler, root, kind) -> None:
+        """A listener a composable adds in its setup (or in its `onMounted`): once per component instance
+        using it, so it leaks unless one of the composable's unmount hooks removes it."""
+        if function is not None and self._is_callback_of(function, VUE_MOUNT_HOOKS):
+            function = self._function_of(function)
+        name = self.function_name(function) if function is not None else None
+        if function is None or not _is_hook_name(name):
+            return
+        for cleanup in self._vue_cleanups(function):
+            if cleanup is None or self._removes_listener(cleanup, obj, event, handler, root, function):
+                return
+        self._add("listener-leak", call, root=root, kind=kind, reason="setup", function=name, **event)
+
+    def _vue_cleanups(self, composable: Node) -> Iterator[Node | None]:
+        """The functions a composable passes to `onUnmounted` / `onBeforeUnmount` / `onScopeDispose`; None
+        for one it names but this file cannot read (trusted)."""
+        for hook in _calls_within(composable.child_by_field_name("body") or composable):
+            callee = member_path(hook.child_by_field_name("function"))
+            args = _arguments(hook)
+            if not callee or callee[-1] not in VUE_UNMOUNT_HOOKS or not args:
+                continue
+            cleanup = unwrap(args[0])
+            if cleanup.type in FUNCTION_TYPES:
+                yield cleanup
+            elif cleanup.type == "identifier":
+                yield self._local_function(text(cleanup), composable)
+            else:
+                yield None
+
+    def _local_function(self, name: str, scope: Node) -> Node | None:
+        """The function `name` holds in `scope` (`const stop = () => ...` or `function stop() {}`)."""
+        for declarator in self.declarators:
+            target = declarator.child_by_field_name("name")
+            if target is not None and text(target) == name and self._function_of(declarator) == scope:
+                value = unwrap(declarator.child_by_field_name("value"))
+                return value if value is not None and value.type in FUNCTION_TYPES else None
+        for function in self.functions:
+            if function.type == "function_declaration" and self.function_name(function) == name:
+                return function
+        return None
 
     def _inside_connect_handler(self, call: Node) -> bool:
         """Within the handler of a client's `on("connect", ...)` (not `once`): runs on every reconnect."""
@@ -296,36 +362,46 @@ class _Patterns:
         return bool(callee) and callee[-1] in EFFECT_HOOKS and bool(args) and args[0] == function
 
     def _is_callback_of_hook(self, function: Node) -> bool:
+        return self._is_callback_of(function, EFFECT_HOOKS | MEMO_HOOKS)
+
+    def _is_callback_of(self, function: Node, hooks: frozenset[str]) -> bool:
         call = _call_of_argument(function)
         if call is None:
             return False
         callee = member_path(call.child_by_field_name("function"))
-        return bool(callee) and (callee[-1] in EFFECT_HOOKS or callee[-1] in MEMO_HOOKS)
+        return bool(callee) and callee[-1] in hooks
+
+    def _removes_listener(self, cleanup: Node, obj: Node, event, handler: Node | None, root: str, owner: Node) -> bool:
+        """Whether `cleanup` removes the listener `obj.on(event, handler)`: `off` of that event (with that
+        handler, an inline one, or none), `removeAllListeners`, or closing a socket `owner` itself created."""
+        obj_text = text(obj)
+        handler_text = text(handler) if handler is not None else ""
+        for off_call in _calls_within(cleanup):
+            callee = unwrap(off_call.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                continue
+            method = text(callee.child_by_field_name("property"))
+            target = text(callee.child_by_field_name("object"))
+            off_args = _arguments(off_call)
+            if target != obj_text:
+                continue
+            if method == "removeAllListeners" and (not off_args or text(off_args[0]) == event["event_text"]):
+                return True
+            if method in ("disconnect", "close") and self._declared_within(root.split(".")[0], owner):
+                return True
+            if method in OFF_METHODS and off_args and text(off_args[0]) == event["event_text"]:
+                if len(off_args) == 1:
+                    return True  # removes all: judged by off-removes-all
+                off_handler = unwrap(off_args[1])
+                if text(off_handler) == handler_text or off_handler.type in FUNCTION_TYPES:
+                    return True  # an inline handler there is judged by inline-off
+        return False
 
     def _check_cleanup(self, call, obj, effect, event, handler, root, kind) -> None:
         cleanup = self._cleanup_of(effect)
         obj_text = text(obj)
-        handler_text = text(handler) if handler is not None else ""
-        if cleanup is not None:
-            for off_call in _calls_within(cleanup):
-                callee = unwrap(off_call.child_by_field_name("function"))
-                if callee is None or callee.type != "member_expression":
-                    continue
-                method = text(callee.child_by_field_name("property"))
-                target = text(callee.child_by_field_name("object"))
-                off_args = _arguments(off_call)
-                if target != obj_text:
-                    continue
-                if method == "removeAllListeners" and (not off_args or text(off_args[0]) == event["event_text"]):
-                    return
-                if method in ("disconnect", "close") and self._declared_within(root.split(".")[0], effect):
-                    return
-                if method in OFF_METHODS and off_args and text(off_args[0]) == event["event_text"]:
-                    if len(off_args) == 1:
-                        return  # removes all: judged by off-removes-all
-                    off_handler = unwrap(off_args[1])
-                    if text(off_handler) == handler_text or off_handler.type in FUNCTION_TYPES:
-                        return  # an inline handler there is judged by inline-off
+        if cleanup is not None and self._removes_listener(cleanup, obj, event, handler, root, effect):
+            return
         body = effect.child_by_field_name("body")
         if body is None or body.type != "statement_block":
             self._add("listener-leak", call, root=root, kind=kind, reason="effect", **event)
@@ -801,6 +877,8 @@ class _Patterns:
         )
 
     def _component_context(self, node: Node) -> str | None:
+        if self._is_lazy_singleton(node):
+            return None  # one connection per tab, whichever component or hook asks first
         function = self._function_of(node)
         in_effect = False
         while function is not None:
@@ -817,6 +895,69 @@ class _Patterns:
                 return None  # a plain function: a lazy module-level singleton getter, a factory
             function = self._function_of(function)
         return None
+
+    def _is_lazy_singleton(self, connection: Node) -> bool:
+        """`if (!socket) socket = io()`, `socket ??= io()`, `socket = socket || io()`: the connection goes to
+        a module-level variable (or a property of one: a Vue `shallowRef`'s `.value`), behind a guard on
+        module state (an early `if (socket) return socket` too): created once, whoever calls. An unguarded
+        `socket = io()` still opens one per call."""
+        value, guard = connection, None
+        holder = _holder(value)
+        if holder is not None and holder.type == "binary_expression" and _operator(holder) in ("||", "??"):
+            guard = holder.child_by_field_name("left")  # `socket || io()`: the connection is the fallback
+        elif holder is not None and holder.type == "ternary_expression":
+            guard = holder.child_by_field_name("condition")  # `socket ? socket : io()`
+        if guard is not None:
+            if value.start_byte < guard.end_byte:
+                return False  # the connection is the guard itself
+            value = holder
+        assignment = _holder(value)
+        if assignment is None or assignment.type not in ("assignment_expression", "augmented_assignment_expression"):
+            return False
+        target = _root_identifier(assignment.child_by_field_name("left"))  # `socket`, `state.socket`
+        if target is None or not self._is_module_variable(target):
+            return False
+        if assignment.type == "augmented_assignment_expression":
+            return _operator(assignment) in ("??=", "||=")
+        if guard is not None and self._reads_module_state(guard, text(target)):
+            return True
+        return self._guarded_by_module_state(assignment, text(target))
+
+    def _is_module_variable(self, use: Node) -> bool:
+        """Whether the identifier `use` is bound, where it is used, to a variable declared at module level."""
+        declarator = self._binding_of(text(use), use)
+        return declarator is not None and self._function_of(declarator) is None
+
+    def _reads_module_state(self, condition: Node, target: str) -> bool:
+        """Whether `condition` reads `target` or another module-level `let`/`var` (`if (!started)`)."""
+        for node in _nodes_within(condition):
+            if node.type != "identifier":
+                continue
+            if text(node) == target:
+                return True
+            declarator = self._binding_of(text(node), node)
+            if declarator is not None and self._function_of(declarator) is None and not _is_const(declarator):
+                return True
+        return False
+
+    def _guarded_by_module_state(self, node: Node, target: str) -> bool:
+        """Within an `if` on module state, or after an `if (<module state>) return ...` of its function."""
+        function = self._function_of(node)
+        current = node
+        while current.parent is not None and current != function:
+            parent = current.parent
+            if parent.type == "if_statement" and current != parent.child_by_field_name("condition"):
+                if self._reads_module_state(parent.child_by_field_name("condition"), target):
+                    return True
+            if parent.type == "statement_block":
+                for earlier in parent.named_children:
+                    if earlier.start_byte >= current.start_byte:
+                        break
+                    if earlier.type == "if_statement" and _exits(earlier.child_by_field_name("consequence")):
+                        if self._reads_module_state(earlier.child_by_field_name("condition"), target):
+                            return True
+            current = parent
+        return False
 
     def _client_options(self, node: Node) -> None:
         args = _arguments(node)
@@ -871,6 +1012,38 @@ def _body_nodes(function: Node) -> Iterator[Node]:
         if node is not None:
             yield node
             stack.extend(node.named_children)
+
+
+def _nodes_within(node: Node) -> Iterator[Node]:
+    """`node` and every named node under it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
+def _root_identifier(target: Node | None) -> Node | None:
+    """The variable an assignment target is, or is a property of: `socket`, `state.socket`, `holder.value!`."""
+    while target is not None and target.type in ("member_expression", "non_null_expression", "parenthesized_expression"):
+        if target.type == "member_expression":
+            target = target.child_by_field_name("object")
+        else:
+            target = target.named_children[0] if target.named_children else None
+    return target if target is not None and target.type == "identifier" else None
+
+
+def _operator(expression: Node) -> str:
+    operator = expression.child_by_field_name("operator")
+    return text(operator) if operator is not None else ""
+
+
+def _exits(statement: Node | None) -> bool:
+    """`return ...` / `throw ...`, alone or as the last statement of a block."""
+    if statement is not None and statement.type == "statement_block":
+        body = [child for child in statement.named_children if child.type != "comment"]
+        statement = body[-1] if body else None
+    return statement is not None and statement.type in ("return_statement", "throw_statement")
 
 
 def _arguments(call: Node) -> list[Node]:

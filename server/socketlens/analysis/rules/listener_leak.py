@@ -1,9 +1,11 @@
 """listener-leak: a listener registered in a React effect whose cleanup does not remove it, or registered
-in a render body.
+in a render body; in Vue code, registered by a composable (in its setup or its `onMounted`) that none of
+its `onUnmounted` / `onBeforeUnmount` / `onScopeDispose` removes.
 
-Every re-run of the effect (and every render, for the render-body case) adds one more listener on the
-shared socket: handlers fire twice, then ten times, and hold stale state. The cleanup must call
-`off(sameEvent, sameHandler)`. The quick fix adds that cleanup, hoisting an inline handler into a const.
+Every re-run of the effect (and every render, for the render-body case; every component instance using the
+composable, for Vue) adds one more listener on the shared socket: handlers fire twice, then ten times, and
+hold stale state. The cleanup must call `off(sameEvent, sameHandler)`. The quick fix (React effects only)
+adds that cleanup, hoisting an inline handler into a const.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
                 "register it in useEffect and remove it in the cleanup"
             )
             fixes: tuple[Fix, ...] = ()
+        elif values.get("reason") == "setup":  # a Vue composable: no React fix applies
+            message = (
+                f"listener for {event} is added by the composable {values.get('function')} for every component "
+                f"using it and never removed; call off({event}, handler) in onUnmounted"
+            )
+            fixes = ()
         else:
             message = f"listener for {event} is added in an effect whose cleanup does not remove it; call off({event}, handler) in the cleanup"
             fix = _cleanup_fix(context, rel, values)

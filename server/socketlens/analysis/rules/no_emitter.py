@@ -4,7 +4,9 @@ A client listener needs a server emit in its project, a server listener a client
 `serverSideEmit` for inter-server events). Usually the sending side renamed the event, or the feature
 was never wired. Inter-server events are exempt: their senders are often other services. Quiet when the
 project has no emit at all towards the listener's side (a back end whose clients live in another
-repository, a web app talking to someone else's API): nothing here could send the event.
+repository, a web app talking to someone else's API): nothing here could send the event. Quiet too on a
+client's `exception` in a NestJS project (a `@WebSocketGateway`, or a package depending on
+@nestjs/websockets): Nest's `BaseWsExceptionFilter` emits it when a gateway throws `WsException`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from socketlens.analysis.rules import Diagnostic, RuleContext, Severity, rule
 from socketlens.model import Direction, Side
 
 CODE = "no-emitter"
+NEST_EXCEPTION_EVENT = "exception"  # what Nest's BaseWsExceptionFilter emits to the client on a WsException
+NEST_WEBSOCKETS = "@nestjs/websockets"
 
 
 @rule(CODE, Severity.WARNING, "A listener waits for an event that nothing emits")
@@ -30,6 +34,8 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
         if entry.declarations and all(d.direction == Direction.INTER_SERVER for d in entry.declarations):
             continue
         sent_to = {(site.project, _receiving_side(site)) for site in entry.emits}
+        if entry.name == NEST_EXCEPTION_EVENT:
+            sent_to |= {(project, Side.CLIENT) for project in _nest_projects(index)}
         for site in entry.listeners:
             if not context.wants(site.file) or (site.project, site.side) in sent_to or (site.project, site.side) not in receiving_sides:
                 continue
@@ -45,3 +51,14 @@ def check(context: RuleContext) -> Iterator[Diagnostic]:
 
 def _receiving_side(site) -> Side:
     return Side.SERVER if site.side == Side.CLIENT or site.emit.method.startswith("serverSide") else Side.CLIENT
+
+
+def _nest_projects(index) -> set[str]:
+    """Projects with a NestJS websocket server: a file declaring a `@WebSocketGateway`, or a package
+    depending on @nestjs/websockets."""
+    workspace = index.workspace
+    projects = {workspace.project_of(rel) for rel, facts in index.facts.items() if facts.gateways}
+    projects.update(
+        workspace.project_of(package.dir) for package in workspace.packages if NEST_WEBSOCKETS in package.dependencies
+    )
+    return projects

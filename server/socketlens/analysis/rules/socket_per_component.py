@@ -3,7 +3,8 @@ or an effect.
 
 Each mounted component (and, without an effect, each render) opens its own connection: the server sees
 N sockets per tab, rooms are joined N times, and events arrive N times. Create one connection at module
-level and share it. The quick fix moves the call to a module-level const.
+level and share it. The quick fix moves the call to a module-level const. A lazy module-level singleton
+(`if (!socket) socket = io()` in a `useSocket()` getter) is one connection already: the extraction leaves it out.
 """
 
 from __future__ import annotations
