@@ -169,6 +169,10 @@ class Receiver:
     # The NestJS gateway class (as named in this file) whose `server` the call goes through
     # (`this.chatGateway.server`): its namespace is in the gateway's decorator, maybe in another file.
     gateway: str | None = None
+    # When the root is a parameter of a function the module exports (a connection handler of the docs' layout,
+    # `module.exports = (io, socket) => ...`): the function, as the module's exports bind it, and the
+    # parameter's position. The index gives the root what the callers in other modules pass there.
+    handler_param: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,17 @@ class Call:
 
 
 @dataclass(frozen=True)
+class SocketPass:
+    """A call handing known sockets to a function of another module, the socket.io docs' layout of
+    connection handlers: `registerOrderHandlers(io, socket)`, `handlers.register(io, socket)`,
+    `require("./order")(io, socket)`. Resolved by the index for the `Receiver.handler_param` sites."""
+
+    callee: Ref  # the imported name called (`Ref("handlers", ("register",))` for a namespace import)
+    sockets: tuple[tuple[int, SocketKind, str | None], ...]  # argument position, kind, namespace
+    module: str | None = None  # `require("./order")(...)`: the specifier; `callee` is then the export's name
+
+
+@dataclass(frozen=True)
 class Route:
     """An Express/Router mutation handler: `router.post("/api/leads", async (req, res) => ...)`."""
 
@@ -327,6 +342,7 @@ class FileFacts:
     has_errors: bool = False
     # Top-level NestJS `@WebSocketGateway` classes: class name -> namespace (None when not a literal).
     gateways: tuple[tuple[str, str | None], ...] = ()
+    socket_passes: tuple[SocketPass, ...] = ()  # sockets handed to functions of other modules
 
     def binding(self, name: str) -> BindingValue | None:
         for local, value in self.bindings:

@@ -181,6 +181,8 @@ class ModuleLevel:
                             self.exports.append((export_name, export_name))
             elif value.type == "identifier":
                 self.exports.append(("default", text(value)))
+            elif value.type in FUNCTION_TYPES:  # `module.exports = (io, socket) => {...}`, as `export default`
+                self.exports.append(("default", "default"))
         elif len(target) == 2 and target[0] == "exports" or (
             len(target) == 3 and target[:2] == ("module", "exports")
         ):
@@ -274,7 +276,9 @@ def require_specifier(value: Node) -> tuple[str, str] | None:
         return None
     callee = value.child_by_field_name("function")
     args = value.child_by_field_name("arguments")
-    if callee is None or text(callee) != "require" or args is None or not args.named_children:
+    if callee is None or callee.type != "identifier" or text(callee) != "require":
+        return None
+    if args is None or not args.named_children:
         return None
     spec = string_value(args.named_children[0])
     return (spec, "*") if spec is not None else None

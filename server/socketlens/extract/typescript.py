@@ -60,6 +60,7 @@ from socketlens.model import (
     Route,
     SocketBinding,
     SocketKind,
+    SocketPass,
 )
 from socketlens.extract.vocabulary import (
     CHAIN_CALLS,
@@ -148,6 +149,8 @@ class _Scope:
     # None for such a local reassigned to something else: it shadows outer names and holds nothing known.
     chains: dict[str, HeldChain | None] = field(default_factory=dict)
     route: Route | None = None
+    # For a top-level function the module exports: the name its exports bind it by (`Receiver.handler_param`).
+    exported: str | None = None
 
 
 @dataclass
@@ -237,6 +240,8 @@ class _Extractor(ModuleLevel, NestGateways):
         # `fastify.decorate("io", io)`), by `shared_socket_path`: other files read them through that path.
         self.published: dict[str, SocketBinding] = {}
         self.holds_chains = False  # whether a local holds a chain (`_Scope.chains`): spares most assignments
+        # Calls handing known sockets to functions of other modules (`registerOrderHandlers(io, socket)`).
+        self.socket_passes: list[SocketPass] = []
 
     # -- driver -----------------------------------------------------------------------------------------
 
@@ -254,6 +259,7 @@ class _Extractor(ModuleLevel, NestGateways):
         top = _Scope(node=None, name=None, params=[])
         self.scopes.append(top)
         self._collect_module_level(root)
+        self.exported_locals = {local for _, local in self.exports}
         # Only a type imported from socket.io makes an annotation name a socket (`_kind_from_annotation`).
         self.socket_types_imported = any(
             imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES for imp in self.imports.values()
@@ -295,6 +301,7 @@ class _Extractor(ModuleLevel, NestGateways):
             problems=tuple(self.problems),
             has_errors=root.has_error,
             gateways=self._gateway_classes(),
+            socket_passes=tuple(self.socket_passes),
         )
 
     def _walk(self, root: Node) -> None:
@@ -466,6 +473,8 @@ class _Extractor(ModuleLevel, NestGateways):
         scope = _Scope(node=node, name=_function_name(node), params=parameter_names(node))
         parent = self.scopes[-1]
         scope.route = self.route_of_function.get(node.id, parent.route)
+        if parent.node is None and self.exported_locals:
+            scope.exported = self._exported_function(node)
         for binding in self.preset.pop(node.id, {}).values():
             scope.sockets[binding.name] = binding
         scope.socket_lists.update(self.preset_lists.pop(node.id, {}))
@@ -485,6 +494,49 @@ class _Extractor(ModuleLevel, NestGateways):
             kind = self._kind_from_annotation(parameter_type(node, index))
             if kind is not None:
                 scope.sockets[name] = SocketBinding(name, kind, "/" if kind == SocketKind.SERVER else None)
+
+    def _exported_function(self, function: Node) -> str | None:
+        """The name the module's exports bind a top-level function by, None when they do not export it:
+        `export function f`, `export const f = ...`, `export default ...`, `module.exports = ...` ("default"),
+        `exports.f = ...`, `module.exports = { f: ... }`, or a function named in an export list."""
+        parent = function.parent
+        while parent is not None and parent.type in WRAPPER_TYPES:
+            parent = parent.parent
+        if parent is None:
+            return None
+        local = None
+        if function.type in ("function_declaration", "generator_function_declaration"):
+            name = function.child_by_field_name("name")
+            local = text(name) if name is not None and parent.type in ("program", "export_statement") else None
+        elif parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            block = _declaring_block(parent)
+            if name is not None and name.type == "identifier" and block is not None and block.type == "program":
+                local = text(name)
+        elif parent.type == "export_statement":
+            local = "default"
+        elif parent.type == "assignment_expression":
+            target = member_path(parent.child_by_field_name("left"))
+            if target == ("module", "exports"):
+                local = "default"
+            elif target is not None and (target[:-1] == ("exports",) or target[:-1] == ("module", "exports")):
+                local = target[-1]
+        elif parent.type == "pair" and _assigned_to_module_exports(parent.parent):
+            key = parent.child_by_field_name("key")
+            local = string_value(key) or text(key) if key is not None else None
+        return local if local in self.exported_locals else None
+
+    def _exported_parameter(self, name: str) -> tuple[str, int] | None:
+        """(function, position) when `name` is, where the walk is, a parameter of a top-level function the
+        module exports, not shadowed on the way."""
+        scopes = self.scopes
+        if len(scopes) < 2 or scopes[1].exported is None:
+            return None
+        for scope in scopes[:1:-1]:  # the functions nested in the exported one, innermost first
+            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
+                return None
+        handler = scopes[1]
+        return (handler.exported, handler.params.index(name)) if name in handler.params else None
 
     def _lookup_socket(self, name: str) -> SocketBinding | None:
         for scope in reversed(self.scopes):
@@ -940,6 +992,8 @@ class _Extractor(ModuleLevel, NestGateways):
                 self._plugin_decoration(callee.child_by_field_id(fields.object), method, args)
             if method in _ELEMENT_CALLBACK_METHODS or method == "then":
                 self._bind_fetched_sockets(callee.child_by_field_id(fields.object), method, args)
+            if args:
+                self._member_of_module_call(callee.child_by_field_id(fields.object), method, args)
         elif callee_type == "identifier":
             name = text(callee)
             origin = self._module_of(name)
@@ -956,12 +1010,16 @@ class _Extractor(ModuleLevel, NestGateways):
                 return
             if args and origin is None:
                 self._pass_sockets(node, callee, args)
+            elif args and _may_hold_handlers(origin[0]):
+                self._hand_sockets(Ref(name), None, args)
         elif callee_type == "call_expression":
             spec = require_specifier(callee)
             if spec is not None and spec[0] in CLIENT_MODULES:
                 options = next((a for a in args if unwrap(a).type == "object"), None)
                 self._add_connection(node, (SocketKind.CLIENT_SOCKET, "io"), options)
                 return
+            if spec is not None and args and _may_hold_handlers(spec[0]):  # `require("./order")(io, socket)`
+                self._hand_sockets(Ref("default" if spec[1] == "*" else spec[1]), spec[0], args)
         self._maybe_forwarded_call(node, callee, args)
 
     def _receiver(self, obj: Node | None) -> tuple[Receiver, tuple[ChainStep, ...]] | None:
@@ -996,12 +1054,17 @@ class _Extractor(ModuleLevel, NestGateways):
         root_text, kind, namespace = self._root(node)
         if root_text is None or kind == SocketKind.NOT_SOCKET:
             return None
+        handler_param = self._exported_parameter(root_text) if node.type == "identifier" else None
         if kind is None and not self._plausible_root(root_text):
-            return None
+            # An untyped parameter of an exported function holds what the module's callers pass, whatever its
+            # name; a type other than a socket's says it is something else.
+            if handler_param is None or parameter_type(self.scopes[1].node, handler_param[1]) is not None:
+                return None
         gateway = None
         if kind == SocketKind.SERVER and namespace is None and root_text.startswith("this."):
             gateway = self._injected_gateway_server(node, member_path(node) or ())
-        return Receiver(root=root_text, kind=kind, namespace=namespace, gateway=gateway), tuple(steps)
+        receiver = Receiver(root_text, kind, namespace, gateway=gateway, handler_param=handler_param)
+        return receiver, tuple(steps)
 
     def _root(self, node: Node) -> tuple[str | None, SocketKind | None, str | None]:
         if node.type == "identifier":
@@ -1349,7 +1412,12 @@ class _Extractor(ModuleLevel, NestGateways):
             span=self.lines.span(event_node),
             name_text=text(event_node),
             call_span=self.lines.span(call),
-            receiver=Receiver(receiver.root, receiver.kind, chain_namespace(chain) or receiver.namespace),
+            receiver=Receiver(
+                receiver.root,
+                receiver.kind,
+                chain_namespace(chain) or receiver.namespace,
+                handler_param=receiver.handler_param,
+            ),
             kind=kind,
             handler_text=text(handler) if handler is not None else None,
             function=self._enclosing_function_name(),
@@ -1403,6 +1471,31 @@ class _Extractor(ModuleLevel, NestGateways):
             name = params[index] if index < len(params) else None
             if name is not None:
                 presets.setdefault(function.id, {}).setdefault(name, SocketBinding(name, binding.kind, binding.namespace))
+
+    def _member_of_module_call(self, obj: Node | None, method: str, args: list[Node]) -> None:
+        """`handlers.register(io, socket)` on a namespace import or a whole `require`, and
+        `require("./chat").register(socket)`: a function of another module."""
+        if obj is None:
+            return
+        if obj.type == "identifier":  # cheap tests first: most member calls are on anything but a module
+            imp = self.imports.get(text(obj))
+            if imp is not None and imp.imported == "*" and _may_hold_handlers(imp.specifier):
+                self._hand_sockets(Ref(imp.local, (method,)), None, args)
+        elif obj.type == "call_expression":
+            spec = require_specifier(obj)
+            if spec is not None and spec[1] == "*" and _may_hold_handlers(spec[0]):
+                self._hand_sockets(Ref(method), spec[0], args)
+
+    def _hand_sockets(self, callee: Ref, module: str | None, args: list[Node]) -> None:
+        """Record the known sockets a call of a function of another module passes, by position."""
+        passed = []
+        for index, arg in enumerate(args):
+            if arg.type == "identifier":
+                binding = self._lookup_socket(text(arg))
+                if binding is not None and binding.kind != SocketKind.NOT_SOCKET:
+                    passed.append((index, binding.kind, binding.namespace))
+        if passed:
+            self.socket_passes.append(SocketPass(callee, tuple(passed), module))
 
     def _passed_function(self, reference: Node) -> Node | None:
         """The function of this file a reference names: `onConnection`, `this.onConnection`, either with
@@ -1576,6 +1669,24 @@ def _extended_name(class_node: Node) -> str | None:
             return text(part)
         return None
     return None
+
+
+def _may_hold_handlers(specifier: str) -> bool:
+    """Whether a module may export a function that sites of the workspace are in: not socket.io's own,
+    nor a known emitter package."""
+    return specifier not in SERVER_MODULES and specifier not in CLIENT_MODULES and specifier not in NON_SOCKET_MODULES
+
+
+def _assigned_to_module_exports(node: Node | None) -> bool:
+    """Whether an object literal is assigned to `module.exports`."""
+    parent = node.parent if node is not None and node.type == "object" else None
+    while parent is not None and parent.type in WRAPPER_TYPES:
+        parent = parent.parent
+    return (
+        parent is not None
+        and parent.type == "assignment_expression"
+        and member_path(parent.child_by_field_name("left")) == ("module", "exports")
+    )
 
 
 def _may_name(arg: Node) -> bool:

@@ -31,6 +31,7 @@ from socketlens.model import (
     Side,
     SocketBinding,
     SocketKind,
+    SocketPass,
     Span,
 )
 from socketlens.packages import Workspace
@@ -44,6 +45,9 @@ _GENERIC_METHOD_NAMES = frozenset(
     }
 )  # fmt: skip
 
+# A dependency of every resolution that read the table of sockets handed to other modules' functions: no file
+# has this path, the table's changes invalidate them through it.
+_HANDED_SOCKETS = "\0handed-sockets"
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,10 @@ class EventIndex:
         self._namespace_users: dict[str, set[str]] | None = None  # project -> files that use `of(...)`
         # (project, `shared_socket_path`) -> (file, binding): servers put on shared objects (`global._io = io`).
         self._shared_sockets: dict[tuple[str, str], tuple[str, SocketBinding]] | None = None
+        # (file, function) -> parameter position -> the (kind, namespace) of each socket callers in other modules
+        # pass there (`registerOrderHandlers(io, socket)`), and every file read to resolve those calls.
+        self._handed_sockets: dict[tuple[str, str], dict[int, set[tuple[SocketKind, str | None]]]] | None = None
+        self._handed_sockets_reads: set[str] = set()
 
     # -- updates ----------------------------------------------------------------------------------------
 
@@ -168,23 +176,38 @@ class EventIndex:
         old = self.facts.get(facts.path)
         wrappers_changed = _wrapper_contribution(old) != _wrapper_contribution(facts)
         shared_changed = _shared_sockets_of(old) != _shared_sockets_of(facts)
+        handed_changed = self._handed_sockets_changed(facts.path, old, facts)
         self.facts[facts.path] = facts
         self._loaded.pop(facts.path, None)
-        return self._invalidate(facts.path, wrappers_changed, shared_changed)
+        return self._invalidate(facts.path, wrappers_changed, shared_changed, handed_changed)
 
     def remove(self, rel: str) -> set[str]:
         old = self.facts.get(rel)
         wrappers_changed = _wrapper_contribution(old) != _wrapper_contribution(None)
         shared_changed = bool(_shared_sockets_of(old))
+        handed_changed = self._handed_sockets_changed(rel, old, None)
         self.facts.pop(rel, None)
         self._loaded.pop(rel, None)
-        return self._invalidate(rel, wrappers_changed, shared_changed)
+        return self._invalidate(rel, wrappers_changed, shared_changed, handed_changed)
 
-    def _invalidate(self, rel: str, wrappers_changed: bool = True, shared_changed: bool = True) -> set[str]:
+    def _handed_sockets_changed(self, rel: str, old: FileFacts | None, new: FileFacts | None) -> bool:
+        """Whether an update changes the table of sockets handed to other modules' functions: the file's own
+        calls handing sockets, or the imports and exports that one of those calls was resolved through."""
+        if _socket_passes_of(old) != _socket_passes_of(new):
+            return True
+        if self._handed_sockets is None or rel not in self._handed_sockets_reads:
+            return False
+        return _module_tables(old) != _module_tables(new)
+
+    def _invalidate(
+        self, rel: str, wrappers_changed: bool = True, shared_changed: bool = True, handed_changed: bool = True
+    ) -> set[str]:
         if shared_changed:
             # A server put on (or taken off) a shared object: any file of any project may read it.
             self._shared_sockets = None
             self._resolved.clear()
+        if handed_changed:
+            self._handed_sockets = None  # its readers depend on `_HANDED_SOCKETS`: made stale below
         # The wrapper tables span every file: recompute them only when this file's part in them changed
         # (typing inside a function body, the common case, leaves them alone).
         if wrappers_changed and self._forwarder_names is not None:
@@ -195,7 +218,11 @@ class EventIndex:
             before_owners, self._method_owners = self._method_owners, None
             if self._method_table() != before_owners:
                 self._resolved.clear()  # a service method became unique or ambiguous somewhere
-        stale = {path for path, resolved in self._resolved.items() if rel in resolved.deps or path == rel}
+        stale = {
+            path
+            for path, resolved in self._resolved.items()
+            if rel in resolved.deps or path == rel or (handed_changed and _HANDED_SOCKETS in resolved.deps)
+        }
         for path in stale:
             del self._resolved[path]
         self._events = None
@@ -469,8 +496,21 @@ class EventIndex:
                     resolution, rel, project, inner, call, value, span, text, origin, result, forwarder
                 )
 
-    def receiver_kind(self, resolution: Resolution, rel: str, root: str, kind: SocketKind | None, namespace):
-        """The socket kind (and namespace) of a receiver root, resolving an imported name."""
+    def receiver_kind(
+        self,
+        resolution: Resolution,
+        rel: str,
+        root: str,
+        kind: SocketKind | None,
+        namespace,
+        handler_param: tuple[str, int] | None = None,
+    ):
+        """The socket kind (and namespace) of a receiver root, resolving an imported name, or a parameter of
+        an exported function from what its callers in other modules pass."""
+        if handler_param is not None and (kind is None or namespace is None):
+            handed = self._handed_socket(resolution, rel, handler_param)
+            if handed is not None and kind in (None, handed[0]):
+                return handed
         if kind is not None:
             return kind, namespace
         if "." not in root and not root.endswith("()"):
@@ -486,6 +526,40 @@ class EventIndex:
                 resolution.deps.add(publisher)
                 return binding.kind, namespace or binding.namespace
         return None, namespace
+
+    def _handed_socket(
+        self, resolution: Resolution, rel: str, handler_param: tuple[str, int]
+    ) -> tuple[SocketKind, str | None] | None:
+        """The kind and namespace of the sockets the callers of an exported function of `rel` pass at one
+        parameter, when all of them pass the same kind (the namespace only when it is one too)."""
+        table = self._handed_socket_table()
+        resolution.deps.add(_HANDED_SOCKETS)
+        function, position = handler_param
+        handed = table.get((rel, function), {}).get(position)
+        if not handed or len({kind for kind, _ in handed}) != 1:
+            return None
+        namespaces = {namespace for _, namespace in handed}
+        kind = next(iter(handed))[0]
+        return kind, namespaces.pop() if len(namespaces) == 1 else None
+
+    def _handed_socket_table(self) -> dict[tuple[str, str], dict[int, set[tuple[SocketKind, str | None]]]]:
+        """The sockets each call handing sockets to a function of another module passes, by the (file,
+        function) it reaches and parameter position."""
+        if self._handed_sockets is None:
+            table: dict[tuple[str, str], dict[int, set[tuple[SocketKind, str | None]]]] = {}
+            resolution = self.resolution()
+            for rel, facts in list(self.facts.items()):
+                for passed in facts.socket_passes:
+                    function = resolution.handed_function(rel, passed)
+                    if function is None:
+                        continue
+                    positions = table.setdefault(function, {})
+                    for position, kind, namespace in passed.sockets:
+                        positions.setdefault(position, set()).add((kind, namespace))
+            self._handed_sockets = table
+            callers = {rel for rel, facts in self.facts.items() if facts.socket_passes}
+            self._handed_sockets_reads = resolution.deps | callers
+        return self._handed_sockets
 
     def _shared_socket_table(self) -> dict[tuple[str, str], tuple[str, SocketBinding]]:
         """Servers and sockets a file puts on a shared object (`global._io = io`, `app.io = io`,
@@ -530,7 +604,9 @@ class EventIndex:
     ) -> tuple[SocketKind | None, str | None, Side] | None:
         """Kind, namespace and side of a call's receiver; None when it is not a socket.io object (an
         imported SDK client or EventEmitter) or its side cannot be told."""
-        kind, namespace = self.receiver_kind(resolution, rel, receiver.root, receiver.kind, receiver.namespace)
+        kind, namespace = self.receiver_kind(
+            resolution, rel, receiver.root, receiver.kind, receiver.namespace, receiver.handler_param
+        )
         if namespace is None and receiver.gateway is not None:
             namespace = resolution.gateway_namespace(rel, receiver.gateway)
         if kind == SocketKind.NOT_SOCKET or (kind is None and not looks_like_socket_name(receiver.root)):
@@ -652,6 +728,7 @@ def _uses_namespaces(facts: FileFacts) -> bool:
             for r in receivers
         )
         or any(step.name == "of" for e in facts.emits for step in e.chain)
+        or any(namespace not in (None, "/") for p in facts.socket_passes for _, _, namespace in p.sockets)
     )
 
 
@@ -668,6 +745,15 @@ def _shared_sockets_of(facts: FileFacts | None) -> tuple[SocketBinding, ...]:
     """The sockets a file puts on shared objects: bindings named by a member path (`globalThis._io`,
     `app["sio"]`)."""
     return tuple(b for b in facts.sockets if "." in b.name or "[" in b.name) if facts is not None else ()
+
+
+def _socket_passes_of(facts: FileFacts | None) -> tuple[SocketPass, ...]:
+    return facts.socket_passes if facts is not None else ()
+
+
+def _module_tables(facts: FileFacts | None) -> tuple:
+    """What resolving a call into another module reads of a file."""
+    return (facts.imports, facts.exports, facts.reexports) if facts is not None else ()
 
 
 def _wrapper_contribution(facts: FileFacts | None) -> tuple:

@@ -19,6 +19,7 @@ from socketlens.model import (
     ObjectValue,
     Ref,
     SocketBinding,
+    SocketPass,
 )
 
 FactsLookup = Callable[[str], "FileFacts | None"]
@@ -219,6 +220,21 @@ class Resolution:
         if origin is None:
             return []
         return self._forwarders_of(origin[0], origin[1], depth)
+
+    def handed_function(self, rel: str, passed: SocketPass) -> tuple[str, str] | None:
+        """(file, local name) of the function a call handing sockets to another module reaches: an imported
+        function, `ns.fn` of a namespace import, or what a whole-module import or a called `require("./x")`
+        holds (its `module.exports`, the "default" export)."""
+        callee = passed.callee
+        if passed.module is not None:
+            target = self.resolve_module(rel, passed.module)
+            return self.exported_local(target, callee.name) if target is not None else None
+        if not callee.path and self._is_namespace_import(rel, callee.name):
+            facts = self._facts(rel)
+            imp = next(imp for imp in facts.imports if imp.local == callee.name and imp.imported == "*")
+            target = self.resolve_module(rel, imp.specifier)
+            return self.exported_local(target, "default") if target is not None else None
+        return self._callee_origin(rel, callee)
 
     def _is_namespace_import(self, rel: str, name: str) -> bool:
         facts = self._facts(rel)
