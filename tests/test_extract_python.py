@@ -1467,3 +1467,105 @@ def test_a_server_stored_on_the_app_is_read_in_another_module(tmp_path, main, re
     assert sorted(events) == ["lead:new", "lead:touched"]
     assert [(e["file"], e["side"], e["scope"]) for e in events["lead:new"]["emits"]] == [("app/views.py", "server", "org")]
     assert [(e["side"], e["scope"]) for e in events["lead:touched"]["emits"]] == [("server", "broadcast")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# External emitters: python-socketio's pub/sub managers, used by Celery workers and scripts
+
+
+EXTERNAL_EMITTER = """\
+import socketio
+from socketio import AsyncRedisManager, KombuManager
+
+external_sio = socketio.RedisManager("redis://", write_only=True)
+kombu = KombuManager("amqp://", write_only=True)
+mgr = AsyncRedisManager("redis://")
+sio = socketio.AsyncServer(client_manager=mgr)
+
+
+def run_task(user_id, task_id):
+    external_sio.emit("task:progress", {"task_id": task_id}, room=f"user:{user_id}")
+    external_sio.emit("task:done", data={"task_id": task_id}, to=f"user:{user_id}", namespace="/jobs")
+    kombu.emit("everyone", {"a": 1})
+    kombu.emit("positional", {"a": 1}, "/admin", f"org:{user_id}")
+
+
+class Notifier:
+    def __init__(self):
+        self.queue = socketio.KafkaManager(write_only=True)
+
+    def send(self, user_id):
+        self.queue.emit("held", {}, room=f"user:{user_id}")
+
+
+async def push():
+    zmq = socketio.ZmqManager("zmq+tcp://localhost:5555", write_only=True)
+    zmq.emit("zmq:event", {})
+    pika = socketio.AsyncAioPikaManager("amqp://", write_only=True)
+    await pika.emit("pika:event", {}, room="lobby")
+    await mgr.emit("through-the-manager", {}, room="lobby")
+"""
+
+
+def test_external_emitters_are_server_emits_with_rooms_and_namespaces():
+    facts = facts_of(EXTERNAL_EMITTER)
+    emits = emits_by_event(facts)
+    progress = emits["task:progress"]
+    assert (progress.receiver.root, progress.receiver.kind) == ("external_sio", SocketKind.SERVER)
+    assert rooms(progress.chain) == [('f"user:{user_id}"', "user:")]
+    assert progress.function == "run_task"
+    done = emits["task:done"]
+    assert rooms(done.chain) == [('f"user:{user_id}"', "user:")] and done.receiver.namespace == "/jobs"
+    assert done.payload_texts == ('{"task_id": task_id}',)
+    assert emits["everyone"].chain == () and emits["everyone"].receiver.kind == SocketKind.SERVER
+    # A manager's `emit(event, data, namespace, room)`: the third positional is the namespace.
+    positional = emits["positional"]
+    assert positional.receiver.namespace == "/admin"
+    assert rooms(positional.chain) == [('f"org:{user_id}"', "org:")]
+    assert positional.payload_texts == ('{"a": 1}',)
+    assert emits["held"].receiver.root == "self.queue" and rooms(emits["held"].chain) == [('f"user:{user_id}"', "user:")]
+    assert {"zmq:event", "pika:event", "through-the-manager"} <= set(emits)
+    # A manager is no server accepting connections: the only connection is the AsyncServer's.
+    assert [(c.constructor, c.kind) for c in facts.connections] == [("AsyncServer", SocketKind.SERVER)]
+
+
+def test_external_emitters_pair_with_the_web_client(tmp_path):
+    root = write_repo(
+        tmp_path,
+        {
+            "backend/requirements.txt": "python-socketio==5.11.0\ncelery\n",
+            "backend/app.py": """\
+                import socketio
+
+                mgr = socketio.AsyncRedisManager("redis://localhost:6379/0")
+                sio = socketio.AsyncServer(async_mode="asgi", client_manager=mgr)
+
+                @sio.event
+                async def connect(sid, environ, auth):
+                    if not auth:
+                        return False
+                    await sio.enter_room(sid, f"user:{auth['userId']}")
+                """,
+            "backend/tasks.py": """\
+                import os
+                import socketio
+
+                external_sio = socketio.RedisManager(os.getenv("BROKER"), write_only=True)
+
+                def run_task(user_id, task_id):
+                    external_sio.emit("task:done", {"task_id": task_id}, room=f"user:{user_id}")
+                """,
+            "frontend/package.json": json.dumps({"name": "frontend", "dependencies": {"socket.io-client": "^4"}}),
+            "frontend/src/socket.js": """\
+                import { io } from "socket.io-client";
+                export const socket = io("/", { auth: (cb) => cb({ token: localStorage.token }) });
+                socket.on("task:done", (d) => console.log(d));
+                """,
+        },
+    )
+    index = _index(root)
+    done = {event["name"]: event for event in catalog(index, str(root))["events"]}["task:done"]
+    assert [(e["file"], e["side"], e["scope"]) for e in done["emits"]] == [("backend/tasks.py", "server", "user")]
+    assert [listener["file"] for listener in done["listeners"]] == ["frontend/src/socket.js"]
+    codes = {d.code for d in run_rules(RuleContext(index=index, config=Config()))}
+    assert not codes & {"no-listener", "no-emitter", "unauthenticated-server"}, codes

@@ -183,6 +183,89 @@ def test_projects_without_any_root_package(tmp_path: Path) -> None:
     assert ws.package_of("scripts/tool.ts") is None
 
 
+def test_sibling_apps_talking_socketio_are_one_project(tmp_path: Path) -> None:
+    # No root package.json: a back end and the apps that connect to it, named anyhow (`mobile`, an Electron
+    # `desktop`, an Expo `mindful-app`), are one app; a sibling using no socket.io stays apart.
+    pkg(tmp_path, "backend", name="backend", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "mobile", name="mobile", dependencies={"socket.io-client": "4", "react-native": "0.76"})
+    pkg(tmp_path, "desktop", name="desktop", dependencies={"socket.io-client": "4"}, devDependencies={"electron": "30"})
+    pkg(tmp_path, "mindful-app", name="mindful-app", dependencies={"expo": "52", "socket.io-client": "4"})
+    pkg(tmp_path, "docs", name="docs", dependencies={"vitepress": "1"})
+    pkg(tmp_path, "code/chat/realtime", name="realtime", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "code/chat/ui", name="ui", dependencies={"ngx-socket-io": "4"})
+    for rel in ("backend/server.js", "mobile/src/socket.js", "desktop/src/main.js", "mindful-app/app/index.tsx",
+                "docs/index.js", "code/chat/realtime/index.ts", "code/chat/ui/src/app.ts"):
+        write(tmp_path, rel)
+    ws = workspace(tmp_path)
+    assert ws.project_of("backend/server.js") == ""
+    assert ws.project_of("mobile/src/socket.js") == ""
+    assert ws.project_of("desktop/src/main.js") == ""
+    assert ws.project_of("mindful-app/app/index.tsx") == ""
+    assert ws.project_of("docs/index.js") == "docs"
+    assert ws.project_of("code/chat/realtime/index.ts") == "code/chat"
+    assert ws.project_of("code/chat/ui/src/app.ts") == "code/chat"
+
+
+def test_one_client_with_several_servers_is_one_project(tmp_path: Path) -> None:
+    # A server whose tests use the client (a devDependency) is still a server.
+    pkg(tmp_path, "realtime", name="realtime", dependencies={"socket.io": "4"}, devDependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "notifier", name="notifier", dependencies={"socket.io": "4"})
+    pkg(tmp_path, "kiosk", name="kiosk", dependencies={"socket.io-client": "4"})
+    for rel in ("realtime/index.js", "notifier/index.js", "kiosk/main.js"):
+        write(tmp_path, rel)
+    ws = workspace(tmp_path)
+    assert {ws.project_of(rel) for rel in ("realtime/index.js", "notifier/index.js", "kiosk/main.js")} == {""}
+
+
+def test_sibling_apps_stay_apart_when_their_sides_do_not_pair_up(tmp_path: Path) -> None:
+    # A tutorials repository: servers and clients of many lessons side by side.
+    tutorials = tmp_path / "tutorials"
+    for lesson in ("chat", "game"):
+        pkg(tutorials, f"{lesson}-app", name=f"{lesson}-app", dependencies={"socket.io": "4"})
+        pkg(tutorials, f"{lesson}-ui", name=f"{lesson}-ui", dependencies={"socket.io-client": "4"})
+        write(tutorials, f"{lesson}-app/index.js")
+        write(tutorials, f"{lesson}-ui/main.js")
+    ws = workspace(tutorials)
+    assert ws.project_of("chat-app/index.js") == "chat-app"
+    assert ws.project_of("chat-ui/main.js") == "chat-ui"
+    # A collection of independent examples, a parent that is a package itself, and a sibling that is both a
+    # server and a client (its side unknown) group nothing.
+    others = tmp_path / "others"
+    pkg(others, "examples/ticker", name="ticker", dependencies={"socket.io": "4"})
+    pkg(others, "examples/viewer", name="viewer", dependencies={"socket.io-client": "4"})
+    pkg(others, "tools", name="tools", workspaces=["lib/*"])
+    pkg(others, "tools/relay", name="relay", dependencies={"socket.io": "4"})
+    pkg(others, "tools/probe", name="probe", dependencies={"socket.io-client": "4"})
+    pkg(others, "mixed/hub", name="hub", dependencies={"socket.io": "4", "socket.io-client": "4"})
+    pkg(others, "mixed/node", name="node", dependencies={"socket.io": "4"})
+    pkg(others, "mixed/phone", name="phone", dependencies={"socket.io-client": "4"})
+    for rel in ("examples/ticker/a.js", "examples/viewer/b.js", "tools/relay/c.js", "tools/probe/d.js",
+                "mixed/hub/e.js", "mixed/node/f.js", "mixed/phone/g.js"):
+        write(others, rel)
+    ws = workspace(others)
+    assert ws.project_of("examples/ticker/a.js") == "examples/ticker"
+    assert ws.project_of("examples/viewer/b.js") == "examples/viewer"
+    assert ws.project_of("tools/relay/c.js") == "tools/relay"
+    assert ws.project_of("tools/probe/d.js") == "tools/probe"
+    assert ws.project_of("mixed/node/f.js") == "mixed/node"
+    assert ws.project_of("mixed/phone/g.js") == "mixed/phone"
+
+
+def test_side_hint_counts_a_dev_only_dependency_below_a_runtime_one(tmp_path: Path) -> None:
+    # socket.io's testing guide: the server's tests connect with socket.io-client, a devDependency.
+    pkg(tmp_path, "game", name="game", dependencies={"socket.io": "4"}, devDependencies={"socket.io-client": "4"})
+    pkg(tmp_path, "web", name="web", dependencies={"socket.io-client": "4"}, devDependencies={"socket.io": "4"})
+    pkg(tmp_path, "tests", name="tests", devDependencies={"socket.io": "4", "socket.io-client": "4"})
+    pkg(tmp_path, "bot", name="bot", devDependencies={"socket.io-client": "4"})
+    for rel in ("game/app/sockets/game.js", "web/server/x.js", "tests/server/y.js", "bot/z.js"):
+        write(tmp_path, rel)
+    ws = workspace(tmp_path)
+    assert ws.side_hint("game/app/sockets/game.js") == "server"  # not "client" from the `app` folder
+    assert ws.side_hint("web/server/x.js") == "client"
+    assert ws.side_hint("tests/server/y.js") == "server"  # both dev-only: the folder decides
+    assert ws.side_hint("bot/z.js") == "client"
+
+
 def test_side_hint(tmp_path: Path) -> None:
     ws = monorepo(tmp_path)
     assert ws.side_hint("apps/api/src/socket.ts") == "server"

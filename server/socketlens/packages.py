@@ -67,6 +67,8 @@ _ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".zip")
 _SERVER_HALVES = frozenset({"server", "backend", "api"})
 _CLIENT_HALVES = frozenset({"client", "frontend", "web"})
 _HALF_APP_NAMES = _SERVER_HALVES | _CLIENT_HALVES
+# The modules that make a package a socket.io server or client.
+_SOCKET_APP_MODULES = CLIENT_MODULES | {"socket.io"}
 # Folders that hold independent apps side by side: a half app directly inside one is not grouped with it.
 _COLLECTION_DIRS = frozenset({"examples", "example", "samples", "demos", "packages", "apps", "services", "projects"})
 
@@ -103,6 +105,22 @@ class Package:
     dependencies: frozenset[str]  # dependencies + devDependencies + peerDependencies names
     workspace_globs: tuple[str, ...]  # package.json "workspaces" or pnpm-workspace.yaml "packages"
     entry: str | None  # root-relative file a bare import of the package lands on
+    dev_only: frozenset[str] = frozenset()  # the names of `dependencies` declared in devDependencies alone
+
+    @property
+    def socket_side(self) -> SideHint | None:
+        """The side the package's socket.io dependencies tell: `socket.io` a server, socket.io-client (or
+        ngx-socket-io) a client. A module only in devDependencies (the client a server's tests connect
+        with) counts only when the other dependencies name neither; None for both or none."""
+        runtime = self.dependencies - self.dev_only
+        for declared in (runtime, self.dependencies):
+            server = "socket.io" in declared
+            client = bool(declared & CLIENT_MODULES)
+            if server != client:
+                return "server" if server else "client"
+            if server:
+                return None
+        return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -316,6 +334,7 @@ class Workspace:
         self._package_json: dict[str, dict[str, Any]] = {}
         self._package_of_dir: dict[str, Package | None] = {}
         self._project_cache: dict[str, str] = {}
+        self._paired_siblings: dict[str, frozenset[str]] = {}  # folder -> its packages that are one app
         self._tsconfig_of_dir: dict[str, _TsConfig | None] = {}
         self._tsconfig_files: dict[str, _TsConfig] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
@@ -470,17 +489,20 @@ class Workspace:
     def _make_package(self, directory: str) -> Package:
         manifest = self._manifest(directory)
         name = manifest.get("name")
-        deps: set[str] = set()
+        declared: dict[str, set[str]] = {}
         for key in ("dependencies", "devDependencies", "peerDependencies"):
             value = manifest.get(key)
             if isinstance(value, dict):
-                deps.update(str(k) for k in value)
+                declared[key] = {str(k) for k in value}
+        deps = set().union(*declared.values())
+        dev = declared.get("devDependencies", set())
         return Package(
             dir=directory,
             name=name if isinstance(name, str) and name else None,
             dependencies=frozenset(deps),
             workspace_globs=self._workspace_globs_raw(directory),
             entry=self._entry_of(directory, manifest),
+            dev_only=frozenset(dev - declared.get("dependencies", set()) - declared.get("peerDependencies", set())),
         )
 
     def _entry_of(self, directory: str, manifest: dict[str, Any]) -> str | None:
@@ -546,18 +568,9 @@ class Workspace:
         ancestors = _ancestors(directory)
         package_dir = package.dir if package is not None else None
         # 1. Nearest workspace root that lists the file's package.
-        for ancestor in ancestors:
-            if ancestor not in self._packages or not self._is_workspace_root(ancestor):
-                continue
-            if package_dir is None:
-                continue
-            if package_dir == ancestor:
-                return ancestor
-            if ancestor and not package_dir.startswith(ancestor + "/"):
-                continue
-            member = package_dir[len(ancestor) + 1 :] if ancestor else package_dir
-            if workspace_globs_match(self._packages[ancestor].workspace_globs, member):
-                return ancestor
+        listing = self._listing_workspace(package_dir) if package_dir is not None else None
+        if listing is not None:
+            return listing
         # 2. Topmost package.json above the file; a workspace root that does not list this package is a
         #    sibling project (the socket.io repo: root workspace of packages/*, examples/* outside it).
         topmost = None
@@ -575,8 +588,53 @@ class Workspace:
             parent = _parent(topmost)
             if not self._isfile(self._j(parent, "package.json")):
                 return parent
-        # 4. In a collection of apps, examples/chat-server + examples/chat-client are one app's halves.
+        # 4. backend/ + mobile/ (+ desktop/): sibling apps whose dependencies make one server and its clients.
+        if topmost and self._pairs_with_siblings(topmost):
+            return _parent(topmost)
+        # 5. In a collection of apps, examples/chat-server + examples/chat-client are one app's halves.
         return self._halves_in_collection(topmost) or topmost
+
+    def _listing_workspace(self, package_dir: str) -> str | None:
+        """The nearest workspace root (maybe the package itself) whose globs list a package."""
+        for ancestor in _ancestors(package_dir):
+            if ancestor not in self._packages or not self._is_workspace_root(ancestor):
+                continue
+            if package_dir == ancestor:
+                return ancestor
+            member = package_dir[len(ancestor) + 1 :] if ancestor else package_dir
+            if workspace_globs_match(self._packages[ancestor].workspace_globs, member):
+                return ancestor
+        return None
+
+    def _pairs_with_siblings(self, package_dir: str) -> bool:
+        """Whether a package and its sibling packages are one app's server and clients."""
+        parent = _parent(package_dir)
+        if parent not in self._paired_siblings:
+            self._paired_siblings[parent] = self._paired_packages_in(parent)
+        return package_dir in self._paired_siblings[parent]
+
+    def _paired_packages_in(self, folder: str) -> frozenset[str]:
+        """The packages directly in a folder that is no package and no collection of independent apps, when
+        exactly one of them depends on socket.io and the others on a client, or exactly one on a client and
+        the others on socket.io. A package that is both makes the layout unclear; one that is neither (docs,
+        tools) stays an app of its own; so does a member of a workspace."""
+        if folder in self._packages or self._isfile(self._j(folder, "package.json")):
+            return frozenset()
+        if folder.rpartition("/")[2].lower() in _COLLECTION_DIRS:
+            return frozenset()
+        sides: dict[str, list[str]] = {"server": [], "client": []}
+        for package_dir, package in self._packages.items():
+            if not package_dir or _parent(package_dir) != folder or self._listing_workspace(package_dir) is not None:
+                continue
+            side = package.socket_side
+            if side is not None:
+                sides[side].append(package_dir)
+            elif package.dependencies & _SOCKET_APP_MODULES:
+                return frozenset()
+        servers, clients = sides["server"], sides["client"]
+        if servers and clients and (len(servers) == 1 or len(clients) == 1):
+            return frozenset(servers + clients)
+        return frozenset()
 
     def _halves_in_collection(self, directory: str) -> str | None:
         """The project of `directory` when it and siblings are the server and client halves of one app
@@ -598,13 +656,9 @@ class Workspace:
     def side_hint(self, rel: str) -> SideHint | None:
         """Last-resort side of a file from its package's dependencies, then from its location."""
         package = self.package_of(rel)
-        if package is not None:
-            server = "socket.io" in package.dependencies
-            client = bool(package.dependencies & CLIENT_MODULES)  # socket.io-client, ngx-socket-io
-            if server and not client:
-                return "server"
-            if client and not server:
-                return "client"
+        side = package.socket_side if package is not None else None
+        if side is not None:
+            return side
         segments = [s.lower() for s in (_parent(rel) if self._names_file(rel) else rel).split("/") if s]
         # API routes of Next.js-style apps run on the server wherever they are.
         for first, second in zip(segments, segments[1:]):

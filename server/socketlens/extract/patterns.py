@@ -288,7 +288,7 @@ class _Patterns:
         if function is None or not _is_hook_name(name):
             return
         for cleanup in self._vue_cleanups(function):
-            if cleanup is None or self._removes_listener(cleanup, obj, event, handler, root, function):
+            if cleanup is None or self._removes_listener(cleanup, call, obj, event, handler, root, function):
                 return
         self._add("listener-leak", call, root=root, kind=kind, reason="setup", function=name, **event)
 
@@ -371,9 +371,14 @@ class _Patterns:
         callee = member_path(call.child_by_field_name("function"))
         return bool(callee) and callee[-1] in hooks
 
-    def _removes_listener(self, cleanup: Node, obj: Node, event, handler: Node | None, root: str, owner: Node) -> bool:
-        """Whether `cleanup` removes the listener `obj.on(event, handler)`: `off` of that event (with that
-        handler, an inline one, or none), `removeAllListeners`, or closing a socket `owner` itself created."""
+    def _removes_listener(
+        self, cleanup: Node, call: Node, obj: Node, event, handler: Node | None, root: str, owner: Node
+    ) -> bool:
+        """Whether `cleanup` removes the listener `call`, `obj.on(event, handler)`: `off` of that event (with that
+        handler, an inline one, or none), `removeAllListeners`, closing a socket `owner` itself created, or
+        calling the unsubscribe function the call returned (a wrapper's `on` often returns one)."""
+        if _calls_unsubscriber(cleanup, call):
+            return True
         obj_text = text(obj)
         handler_text = text(handler) if handler is not None else ""
         for off_call in _calls_within(cleanup):
@@ -400,7 +405,7 @@ class _Patterns:
     def _check_cleanup(self, call, obj, effect, event, handler, root, kind) -> None:
         cleanup = self._cleanup_of(effect)
         obj_text = text(obj)
-        if cleanup is not None and self._removes_listener(cleanup, obj, event, handler, root, effect):
+        if cleanup is not None and self._removes_listener(cleanup, call, obj, event, handler, root, effect):
             return
         body = effect.child_by_field_name("body")
         if body is None or body.type != "statement_block":
@@ -1021,6 +1026,49 @@ def _nodes_within(node: Node) -> Iterator[Node]:
         current = stack.pop()
         yield current
         stack.extend(current.named_children)
+
+
+def _calls_unsubscriber(cleanup: Node, listener_call: Node) -> bool:
+    """Whether `cleanup` calls what the listener call returned: the name it is bound to (`const off =
+    manager.on(...)`, then `off()`, `off?.()`, or the cleanup is `off` itself), or every element of an array
+    holding it (`const subs = [manager.on(...)]` or `subs.push(manager.on(...))`, then `subs.forEach((u) =>
+    u())` or `for (const u of subs) u()`)."""
+    bound = _assigned_name(listener_call)
+    if bound is not None:
+        if text(cleanup) == bound:
+            return True
+        return any(text(unwrap(inner.child_by_field_name("function"))) == bound for inner in _calls_within(cleanup))
+    collection = _collection_of(listener_call)
+    if collection is None:
+        return False
+    for node in _nodes_within(cleanup):
+        if node.type == "for_in_statement" and text(node.child_by_field_name("right")) == collection:
+            return True
+        callee = unwrap(node.child_by_field_name("function")) if node.type == "call_expression" else None
+        if (
+            callee is not None
+            and callee.type == "member_expression"
+            and text(callee.child_by_field_name("object")) == collection
+            and text(callee.child_by_field_name("property")) in _DRAINING_METHODS
+        ):
+            return True
+    return False
+
+
+# `unsubscribers.forEach((off) => off())`: the array methods that can call every element.
+_DRAINING_METHODS = frozenset({"forEach", "map"})
+
+
+def _collection_of(value: Node) -> str | None:
+    """The array a value is put in: `const subs = [value]`, `subs.push(value)`."""
+    holder = _holder(value)
+    if holder is not None and holder.type == "array":
+        return _assigned_name(holder)
+    if holder is not None and holder.type == "arguments" and holder.parent is not None:
+        callee = unwrap(holder.parent.child_by_field_name("function"))
+        if callee is not None and callee.type == "member_expression" and text(callee.child_by_field_name("property")) == "push":
+            return text(callee.child_by_field_name("object"))
+    return None
 
 
 def _root_identifier(target: Node | None) -> Node | None:

@@ -9,6 +9,11 @@ Emits are expressed in the vocabulary the index's scoping reads (`index/scoping.
 a `ChainStep("to", rooms=...)`, `skip_sid=` a `ChainStep("except", ...)`; an emit to the handler's own
 `sid` (or Flask's `request.sid`) is a SERVER_SOCKET receiver without a chain, i.e. scope SOCKET.
 
+An external emitter, python-socketio's pub/sub manager (`mgr = socketio.RedisManager(url, write_only=True)` in a
+Celery worker; also Kombu, Kafka, Zmq, AsyncRedis and AsyncAioPika), is a SERVER receiver: its emits reach the
+clients of every server on the queue, scoped by `room=`/`to=`; its third positional argument is the namespace.
+It accepts no connection: its construction is no `Connection`.
+
 A server or client held on an instance (`self.sio = socketio.AsyncServer()` in a method, or
 `sio: socketio.AsyncServer` in the class body) is a receiver `self.sio` in that class's methods, and in
 those of its subclasses in the same file. One stored on a module-level object's attribute
@@ -99,6 +104,13 @@ _CONSTRUCTORS = {
     (PYTHON_SOCKETIO, "SimpleClient"): SocketKind.CLIENT_SOCKET,
     (PYTHON_SOCKETIO, "AsyncSimpleClient"): SocketKind.CLIENT_SOCKET,
 }
+# External emitters: a pub/sub manager (`socketio.RedisManager(url, write_only=True)` in a Celery worker)
+# emits to the clients of every server on its queue. Its emits are a server's, `emit(event, data,
+# namespace, room, skip_sid, ..., to=)`, but it accepts no connection.
+_MANAGERS = frozenset(
+    {"RedisManager", "AsyncRedisManager", "KombuManager", "KafkaManager", "ZmqManager", "AsyncAioPikaManager"}
+)
+_CONSTRUCTORS.update({(PYTHON_SOCKETIO, manager): SocketKind.SERVER for manager in _MANAGERS})
 # `@sio.on("*")` / `@socketio.on("*")`: the catch-all handler of both libraries.
 CATCH_ALL_EVENT = "*"
 
@@ -965,7 +977,8 @@ class _SiteCollector(cst.CSTVisitor):
             return
         made = self.names.qualified(node.func)
         if made in _CONSTRUCTORS:
-            self._connection(node, made)
+            if made[1] not in _MANAGERS:
+                self._connection(node, made)
             return
         if made in ((FLASK_SOCKETIO, "emit"), (FLASK_SOCKETIO, "send")):
             self._flask_emit(node, made[1])
@@ -982,7 +995,7 @@ class _SiteCollector(cst.CSTVisitor):
         method = node.func.attr.value
         if method == "enter_room":  # python-socketio `sio.enter_room(sid, room)`
             receiver = self._receiver(node.func.value)
-            if receiver is not None and receiver.kind != SocketKind.CLIENT_SOCKET:
+            if receiver is not None and receiver.kind != SocketKind.CLIENT_SOCKET and not self._is_manager(receiver):
                 self._join_room(node, 1, receiver.root, receiver.kind)
             return
         if method in _LISTEN_CALLS:
@@ -1081,6 +1094,16 @@ class _SiteCollector(cst.CSTVisitor):
             return None
         return self.classes[-1].held.get(attr)
 
+    def _is_manager(self, receiver: Receiver) -> bool:
+        """Whether a receiver is a pub/sub manager of this file (`mgr = socketio.RedisManager(...)`, also held
+        on `self` or stored on an attribute): its positional arguments are not a server's."""
+        root = receiver.root
+        if root.startswith("self."):
+            known = self._held(root.removeprefix("self."))
+        else:
+            known = self.names.sockets.get(root) or self.names.attribute_sockets.get(tuple(root.split(".")))
+        return known is not None and known.library == PYTHON_SOCKETIO and known.constructor in _MANAGERS
+
     def _room_is_positional(self, receiver: Receiver) -> bool:
         """python-socketio's `emit(event, data, to)` and every `Namespace.emit(event, data, room)` take the room
         third; Flask-SocketIO's `SocketIO.emit(event, *args)` takes only payload positionally."""
@@ -1167,7 +1190,13 @@ class _SiteCollector(cst.CSTVisitor):
             self._emit(node, method, event_node, Receiver(receiver.root, receiver.kind, namespace), (), payload)
             return
         rooms_node = _keyword(node, "to") or _keyword(node, "room")
-        if rooms_node is None and method != "send" and len(payload) > 1 and self._room_is_positional(receiver):
+        if method != "send" and len(payload) > 1 and self._is_manager(receiver):
+            # A manager's emit(event, data, namespace, room)
+            namespace = self._namespace_arg(node) or self._namespace_value(payload[1].value) or receiver.namespace
+            if rooms_node is None and len(payload) > 2:
+                rooms_node = payload[2]
+            payload = payload[:1]
+        elif rooms_node is None and method != "send" and len(payload) > 1 and self._room_is_positional(receiver):
             rooms_node, payload = payload[1], payload[:1]  # emit(event, data, to)
         skip = _keyword(node, "skip_sid")
         kind, chain = self._targets(receiver.kind, rooms_node, skip)
@@ -1332,13 +1361,15 @@ class _SiteCollector(cst.CSTVisitor):
 
     def _namespace_arg(self, call: cst.Call | None) -> str | None:
         arg = _keyword(call, "namespace") if call is not None else None
-        if arg is None:
-            return None
-        value = _string_value(arg.value)
-        if value is None and isinstance(arg.value, cst.Name):
-            bound = self.names.bindings.get(arg.value.value)
+        return self._namespace_value(arg.value) if arg is not None else None
+
+    def _namespace_value(self, node: cst.BaseExpression) -> str | None:
+        """A namespace argument's value: a string, a module-level constant, `self.namespace`."""
+        value = _string_value(node)
+        if value is None and isinstance(node, cst.Name):
+            bound = self.names.bindings.get(node.value)
             value = bound.value if isinstance(bound, Lit) else None
-        if value is None and _dotted(arg.value) == ("self", "namespace"):
+        if value is None and _dotted(node) == ("self", "namespace"):
             value = self._own_class_namespace()
         return value
 
