@@ -173,6 +173,12 @@ class Receiver:
     # `module.exports = (io, socket) => ...`): the function, as the module's exports bind it, and the
     # parameter's position. The index gives the root what the callers in other modules pass there.
     handler_param: tuple[str, int] | None = None
+    # For a root of unknown kind annotated with a type another module declares (`client: AppSocket`, imported
+    # from a shared types module): the type's local name. The index reads what that module says it is.
+    type_name: str | None = None
+    # Whether the root is also used with API only server-side sockets have (`socket.join(room)`,
+    # `socket.to(room)`, `socket.broadcast`, `socket.handshake`): its side, when its package cannot tell.
+    server_api: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +349,9 @@ class FileFacts:
     # Top-level NestJS `@WebSocketGateway` classes: class name -> namespace (None when not a literal).
     gateways: tuple[tuple[str, str | None], ...] = ()
     socket_passes: tuple[SocketPass, ...] = ()  # sockets handed to functions of other modules
+    # Exported types whose values are socket.io objects (`export type AppSocket = Socket<Up, Down>`, an interface
+    # or class extending a socket class): local name -> kind, for the modules that annotate receivers with them.
+    socket_types: tuple[tuple[str, SocketKind], ...] = ()
 
     def binding(self, name: str) -> BindingValue | None:
         for local, value in self.bindings:

@@ -34,7 +34,7 @@ class NestGateways:
             if name is None:
                 continue
             connected = any(
-                c.type == "decorator" and _decorator_name(c) == "ConnectedSocket" for c in param.children
+                c.type == "decorator" and decorator_name(c) == "ConnectedSocket" for c in param.children
             )
             typed = scope.sockets.get(name)
             if connected or (lifecycle and index == 0) or (typed is not None and typed.kind == SocketKind.SERVER_SOCKET):
@@ -147,7 +147,7 @@ def enclosing_class(node: Node) -> Node | None:
     return body.parent
 
 
-def _decorator_name(decorator: Node) -> str | None:
+def decorator_name(decorator: Node) -> str | None:
     """`Name` of `@Name()` or `@Name`."""
     inner = decorator.named_children[0] if decorator.named_children else None
     if inner is not None and inner.type == "call_expression":

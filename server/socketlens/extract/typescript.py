@@ -34,7 +34,7 @@ from socketlens.extract.syntax import (
     unwrap,
 )
 from socketlens.extract.ts_module import ModuleLevel, require_specifier
-from socketlens.extract.ts_nestjs import NestGateways, enclosing_class, gateway_namespace
+from socketlens.extract.ts_nestjs import NestGateways, decorator_name, enclosing_class, gateway_namespace
 from socketlens.model import (
     BindingValue,
     Call,
@@ -76,6 +76,10 @@ from socketlens.extract.vocabulary import (
     ROOM_STEPS,
     ROUTE_METHODS,
     SERVER_MODULES,
+    SERVER_ONLY_CALLS,
+    SERVER_ONLY_PROPS,
+    VUE_REF_FUNCTIONS,
+    VUE_REF_MODULES,
     ExtractOptions,
     chain_namespace,
     is_rxjs_module,
@@ -115,6 +119,13 @@ _LIST_KEEPING_METHODS = frozenset({"filter", "slice", "sort", "reverse", "toSort
 _ELEMENT_METHODS = frozenset({"find", "findLast", "at"})
 # The expressions `_kind_of_expression` may find a socket in.
 _SOCKET_VALUE_KINDS = frozenset({"identifier", "new_expression", "call_expression", "await_expression", "subscript_expression"})
+# Generic types whose value is their argument's, or nothing: `NonNullable<Socket>`, `Optional<AppSocket>`.
+_NULLABLE_WRAPPERS = frozenset({"NonNullable", "Readonly", "Optional", "Maybe", "Nullable"})
+# The text a use of server-only API has (`socket.join(`, `socket?.to(`, `socket.broadcast`): spares most
+# files the query that finds them.
+_SERVER_API_BYTES = tuple(f".{name}(".encode() for name in sorted(SERVER_ONLY_CALLS)) + tuple(
+    f".{name}".encode() for name in sorted(SERVER_ONLY_PROPS)
+)
 
 
 @dataclass
@@ -149,6 +160,11 @@ class _Scope:
     # None for such a local reassigned to something else: it shadows outer names and holds nothing known.
     chains: dict[str, HeldChain | None] = field(default_factory=dict)
     route: Route | None = None
+    # Locals holding a Vue ref (`const socket = ref<Socket | null>(null)`) whose `.value` is a socket: its binding.
+    refs: dict[str, SocketBinding] = field(default_factory=dict)
+    # Locals annotated with a type this file cannot tell (`let conn: AppSocket`, imported): read back when one
+    # turns out to be a receiver of unknown kind.
+    annotated: dict[str, Node] = field(default_factory=dict)
     # For a top-level function the module exports: the name its exports bind it by (`Receiver.handler_param`).
     exported: str | None = None
 
@@ -242,6 +258,17 @@ class _Extractor(ModuleLevel, NestGateways):
         self.holds_chains = False  # whether a local holds a chain (`_Scope.chains`): spares most assignments
         # Calls handing known sockets to functions of other modules (`registerOrderHandlers(io, socket)`).
         self.socket_passes: list[SocketPass] = []
+        # Top-level type aliases and interfaces by name (read when first needed), and the socket kinds they
+        # name (`type GameServer = Server<Up, Down>`), found as asked.
+        self.type_declarations: dict[str, Node] | None = None
+        self.declared_type_kinds: dict[str, SocketKind | None] = {}
+        # (class body, field) -> the type a field is declared with, as asked (`private conn: AppSocket`).
+        self.field_annotations: dict[tuple[int, str], Node | None] = {}
+        # `X.value = <value>` assignments of the file by `X`, found when a Vue ref's socket is first looked for.
+        self.ref_assignments: dict[str, list[Node]] | None = None
+        # (function declaring a parameter, or None, name) of the names used with server-only API
+        # (`socket.join(room)`), found when a receiver of unknown kind first needs them.
+        self.server_api_uses: set[tuple[int | None, str]] | None = None
 
     # -- driver -----------------------------------------------------------------------------------------
 
@@ -265,8 +292,14 @@ class _Extractor(ModuleLevel, NestGateways):
             imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES for imp in self.imports.values()
         )
         self.uses_express = any(imp.specifier == "express" for imp in self.import_list)
+        # A type imported from a module of the workspace may be a socket type it declares (`AppSocket`).
+        self.may_import_socket_types = any(
+            imp.local[:1].isupper() and _may_hold_handlers(imp.specifier) for imp in self.import_list
+        )
         if self.socket_types_imported:
             self._collect_socket_classes(root)
+        # A Vue ref holds a socket only when the file types it as one or creates the socket.
+        self.may_ref_sockets = self.socket_types_imported or self.may_create_sockets
         self._walk(root)
         self._learned_local_maps()
         try:
@@ -302,6 +335,7 @@ class _Extractor(ModuleLevel, NestGateways):
             has_errors=root.has_error,
             gateways=self._gateway_classes(),
             socket_passes=tuple(self.socket_passes),
+            socket_types=self._exported_socket_types(),
         )
 
     def _walk(self, root: Node) -> None:
@@ -393,6 +427,133 @@ class _Extractor(ModuleLevel, NestGateways):
             return None
         base = _extended_name(owner[0].parent)
         return self._socket_class_kind(base) if base is not None else None
+
+    # -- socket types: aliases and interfaces -------------------------------------------------------------
+
+    def _type_declarations(self) -> dict[str, Node]:
+        """The top-level type aliases and interfaces of the file, by name."""
+        if self.type_declarations is None:
+            found: dict[str, Node] = {}
+            for statement in self.root_node.named_children:
+                if statement.type == "export_statement":
+                    statement = statement.child_by_field_name("declaration")
+                if statement is not None and statement.type in ("type_alias_declaration", "interface_declaration"):
+                    name = statement.child_by_field_name("name")
+                    if name is not None:
+                        found.setdefault(text(name), statement)
+            self.type_declarations = found
+        return self.type_declarations
+
+    def _declared_type_kind(self, name: str) -> SocketKind | None:
+        """The socket kind a type alias or interface of this file names: `type GameServer = Server<Up, Down>`,
+        `type Conn = AppSocket | null`, `interface AppSocket extends Socket<Up, Down> {}`."""
+        known = self.declared_type_kinds
+        if name in known:
+            return known[name]
+        known[name] = None  # a type naming itself names no socket
+        declaration = self._type_declarations().get(name)
+        kind = None
+        for declared in _declared_types(declaration) if declaration is not None else ():
+            kind = self._kind_from_annotation(declared)
+            if kind is not None:
+                break
+        known[name] = kind
+        return kind
+
+    def _exported_socket_types(self) -> tuple[tuple[str, SocketKind], ...]:
+        """The exported types of this file whose values are socket.io objects, for the modules annotating
+        receivers with them. Only a file naming a socket.io type can declare one."""
+        if not self.socket_types_imported or not self.exported_locals:
+            return ()
+        found: dict[str, SocketKind] = {}
+        for name in self._type_declarations():
+            kind = self._declared_type_kind(name) if name in self.exported_locals else None
+            if kind is not None and kind != SocketKind.NOT_SOCKET:
+                found[name] = kind
+        for name, kind in self.socket_classes.items():
+            if name in self.exported_locals and kind != SocketKind.NOT_SOCKET:
+                found.setdefault(name, kind)
+        return tuple(found.items())
+
+    def _imported_type_name(self, type_node: Node | None, seen: frozenset[str] = frozenset()) -> str | None:
+        """The name of a type imported from a module of the workspace that an annotation gives its value, when
+        this file cannot tell what it is: `AppSocket` of `client: AppSocket | null`, also through this file's
+        own aliases (`type Conn = AppSocket`). The index reads what the declaring module says."""
+        if type_node is None:
+            return None
+        kind = type_node.type
+        if kind in ("union_type", "parenthesized_type", "intersection_type"):
+            for child in type_node.named_children:
+                found = self._imported_type_name(child, seen)
+                if found is not None:
+                    return found
+            return None
+        if kind == "generic_type":
+            wrapped = self._wrapped_type(type_node)
+            if wrapped is not None:
+                return self._imported_type_name(wrapped, seen)
+            type_node = type_node.child_by_field_name("name")
+            if type_node is None:
+                return None
+        elif kind != "type_identifier":
+            return None
+        name = text(type_node)
+        imp = self.imports.get(name)
+        if imp is not None:
+            return name if imp.imported != "*" and _may_hold_handlers(imp.specifier) else None
+        declaration = self._type_declarations().get(name)
+        if declaration is None or name in seen:
+            return None
+        for declared in _declared_types(declaration):
+            found = self._imported_type_name(declared, seen | {name})
+            if found is not None:
+                return found
+        return None
+
+    def _wrapped_type(self, generic: Node) -> Node | None:
+        """The argument of `NonNullable<T>`, `Optional<T>` and the like, whose value is a `T` or nothing."""
+        name = generic.child_by_field_name("name")
+        if name is None or text(name) not in _NULLABLE_WRAPPERS:
+            return None
+        args = generic.child_by_field_name("type_arguments")
+        return args.named_children[0] if args is not None and args.named_children else None
+
+    def _annotated_type(self, node: Node) -> str | None:
+        """For a receiver root this file cannot type, the imported type its declaration annotates it with: a
+        parameter or local (`client: AppSocket`), or a field of the class (`private conn: AppSocket`,
+        `constructor(public conn: AppSocket)`)."""
+        if node.type == "identifier":
+            return self._imported_type_name(self._declared_annotation(text(node)))
+        if node.type != "member_expression":
+            return None
+        path = member_path(node)
+        if path is None or len(path) != 2 or path[0] != "this":
+            return None
+        return self._imported_type_name(self._field_annotation(node, path[1]))
+
+    def _declared_annotation(self, name: str) -> Node | None:
+        """The type annotation of the parameter or local `name` is where the walk is."""
+        for scope in reversed(self.scopes):
+            if name in scope.annotated:
+                return scope.annotated[name]
+            if name in scope.params:
+                return parameter_type(scope.node, scope.params.index(name)) if scope.node is not None else None
+            if name in scope.sockets or name in scope.strings or name in scope.chains or name in scope.refs:
+                return None
+        return None
+
+    def _field_annotation(self, at: Node, name: str) -> Node | None:
+        """The type a field of the class `at` is in is declared with: a field declaration, or a parameter
+        property of the constructor."""
+        body = at.parent
+        while body is not None and body.type != "class_body":
+            body = body.parent
+        if body is None:
+            return None
+        key = (body.id, name)
+        if key not in self.field_annotations:
+            self.field_annotations[key] = _declared_field_type(body, name)
+        return self.field_annotations[key]
 
     # -- event maps ---------------------------------------------------------------------------------------
 
@@ -544,6 +705,17 @@ class _Extractor(ModuleLevel, NestGateways):
                 return scope.sockets[name]
             if name in scope.params or name in scope.strings or name in scope.socket_lists or name in scope.chains:
                 return None  # shadowed by a parameter we know nothing about
+            if name in scope.refs:
+                return None  # a Vue ref: its `.value` holds the socket
+        return None
+
+    def _lookup_ref(self, name: str) -> SocketBinding | None:
+        """The socket the Vue ref `name` holds, where the walk is."""
+        for scope in reversed(self.scopes):
+            if name in scope.refs:
+                return scope.refs[name]
+            if name in scope.sockets or name in scope.params or name in scope.strings or name in scope.chains:
+                return None
         return None
 
     def _chain_owner(self, name: str) -> _Scope | None:
@@ -581,17 +753,23 @@ class _Extractor(ModuleLevel, NestGateways):
         scope = self.scopes[-1]
         kind = None
         namespace = None
-        if self.socket_types_imported:  # else no annotation can name a socket or a map's role
-            annotation = node.child_by_field_name("type")
-            if annotation is not None and annotation.named_children:
-                kind = self._kind_from_annotation(annotation.named_children[0])
-                self._learn_roles_from_annotation(annotation.named_children[0])
+        annotated = None
+        # Else no annotation can name a socket, a map's role, or a socket type of another module.
+        if self.socket_types_imported or self.may_import_socket_types:
+            annotated = _annotation_type(node)
+            if annotated is not None and self.socket_types_imported:
+                kind = self._kind_from_annotation(annotated)
+                self._learn_roles_from_annotation(annotated)
         scope.chains.pop(name, None)
         if value is not None:
             value_kind = self._kind_of_expression(value)
             if value_kind is not None:
                 kind, namespace = value_kind
             else:
+                held_socket = self._vue_ref_socket(name, value) if self.may_ref_sockets else None
+                if held_socket is not None:
+                    scope.refs[name] = held_socket
+                    return
                 element = self._fetched_sockets(value)
                 if element is not None:
                     scope.socket_lists[name] = SocketBinding(name, element.kind, element.namespace)
@@ -617,6 +795,58 @@ class _Extractor(ModuleLevel, NestGateways):
             scope.sockets[name] = SocketBinding(name, kind, namespace)
         elif value is not None and unwrap(value).type == "new_expression":
             scope.sockets[name] = SocketBinding(name, SocketKind.NOT_SOCKET)
+        elif annotated is not None:
+            scope.annotated[name] = annotated
+
+    # -- Vue refs -----------------------------------------------------------------------------------------
+
+    def _vue_ref_socket(self, name: str, value: Node) -> SocketBinding | None:
+        """The socket a Vue ref bound to `name` holds in its `.value`: from the ref's type (`ref<Socket |
+        null>(null)`), its initial value (`ref(io("/"))`), or an assignment `name.value = io()` of the file."""
+        call = unwrap(value)
+        if call is None or call.type != "call_expression":
+            return None
+        callee = call.child_by_field_id(self.fields.function)
+        if callee is None or callee.type != "identifier" or not self._is_vue_ref_function(text(callee)):
+            return None
+        kind = namespace = None
+        type_args = call.child_by_field_name("type_arguments")
+        if type_args is not None and type_args.named_children and self.socket_types_imported:
+            kind = self._kind_from_annotation(type_args.named_children[0])
+        if kind is None:
+            args = call.child_by_field_id(self.fields.arguments)
+            first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+            found = self._kind_of_expression(first) if first is not None else None
+            if found is None:
+                found = self._assigned_ref_socket(name)
+            if found is not None:
+                kind, namespace = found
+        if kind is None or kind == SocketKind.NOT_SOCKET:
+            return None
+        return SocketBinding(f"{name}.value", kind, namespace or _default_namespace(kind))
+
+    def _is_vue_ref_function(self, local: str) -> bool:
+        """`ref` / `shallowRef` imported from Vue, or Nuxt's auto-imported global (bound nowhere in the file)."""
+        origin = self._module_of(local)
+        if origin is not None:
+            return origin[0] in VUE_REF_MODULES and origin[1] in VUE_REF_FUNCTIONS
+        if local not in VUE_REF_FUNCTIONS or local in self.module_names:
+            return False
+        return all(local not in scope.params and local not in scope.sockets for scope in self.scopes)
+
+    def _assigned_ref_socket(self, name: str) -> tuple[SocketKind, str | None] | None:
+        """The socket an assignment `name.value = io(...)` anywhere in the file creates, if one does. Only a
+        value creating a socket counts: what a name holds depends on where the assignment is."""
+        if not self.may_create_sockets:
+            return None
+        if self.ref_assignments is None:
+            self.ref_assignments = _value_assignments(self.root_node, self.language)
+        for assigned in self.ref_assignments.get(name, ()):
+            if assigned.type in ("call_expression", "new_expression", "await_expression"):
+                found = self._kind_of_expression(assigned)
+                if found is not None and found[0] != SocketKind.NOT_SOCKET:
+                    return found
+        return None
 
     # -- what an expression holds -------------------------------------------------------------------------
 
@@ -628,8 +858,11 @@ class _Extractor(ModuleLevel, NestGateways):
         if type_node is None:
             return None
         if type_node.type == "generic_type":
+            wrapped = self._wrapped_type(type_node)
+            if wrapped is not None:
+                return self._kind_from_annotation(wrapped)
             type_node = type_node.child_by_field_name("name")
-        elif type_node.type in ("union_type", "parenthesized_type"):
+        elif type_node.type in ("union_type", "parenthesized_type", "intersection_type"):
             for child in type_node.named_children:
                 kind = self._kind_from_annotation(child)
                 if kind is not None:
@@ -646,7 +879,7 @@ class _Extractor(ModuleLevel, NestGateways):
         this file extending one."""
         origin = self._module_of(name)
         if origin is None:
-            return self.socket_classes.get(name)
+            return self.socket_classes.get(name) or self._declared_type_kind(name)
         module, imported = origin
         if module in SERVER_MODULES:
             return {
@@ -1055,7 +1288,8 @@ class _Extractor(ModuleLevel, NestGateways):
         if root_text is None or kind == SocketKind.NOT_SOCKET:
             return None
         handler_param = self._exported_parameter(root_text) if node.type == "identifier" else None
-        if kind is None and not self._plausible_root(root_text):
+        type_name = self._annotated_type(node) if kind is None else None
+        if kind is None and type_name is None and not self._plausible_root(root_text):
             # An untyped parameter of an exported function holds what the module's callers pass, whatever its
             # name; a type other than a socket's says it is something else.
             if handler_param is None or parameter_type(self.scopes[1].node, handler_param[1]) is not None:
@@ -1063,8 +1297,35 @@ class _Extractor(ModuleLevel, NestGateways):
         gateway = None
         if kind == SocketKind.SERVER and namespace is None and root_text.startswith("this."):
             gateway = self._injected_gateway_server(node, member_path(node) or ())
-        receiver = Receiver(root_text, kind, namespace, gateway=gateway, handler_param=handler_param)
+        server_api = kind is None and node.type == "identifier" and self._used_with_server_api(root_text)
+        receiver = Receiver(
+            root_text,
+            kind,
+            namespace,
+            gateway=gateway,
+            handler_param=handler_param,
+            type_name=type_name,
+            server_api=server_api,
+        )
         return receiver, tuple(steps)
+
+    def _used_with_server_api(self, name: str) -> bool:
+        """Whether `name` (where the walk is) is used with API only server-side objects have: `socket.join(room)`,
+        `socket.to(room)`, `socket.broadcast`, `socket.handshake`. A parameter, anywhere in the function declaring
+        it; any other name, anywhere outside the functions with a parameter so named. The file's uses are found
+        once, when first asked."""
+        if self.server_api_uses is None:
+            data = self.data
+            found = any(marker in data for marker in _SERVER_API_BYTES)
+            self.server_api_uses = _server_api_uses(self.root_node, self.language) if found else set()
+        if not self.server_api_uses:
+            return False
+        declaring = None
+        for scope in reversed(self.scopes):
+            if name in scope.params:
+                declaring = scope.node.id if scope.node is not None else None
+                break
+        return (declaring, name) in self.server_api_uses
 
     def _root(self, node: Node) -> tuple[str | None, SocketKind | None, str | None]:
         if node.type == "identifier":
@@ -1092,6 +1353,10 @@ class _Extractor(ModuleLevel, NestGateways):
                 if self._injected_gateway_server(node, path):
                     return ".".join(path), SocketKind.SERVER, None  # the index reads the gateway's namespace
                 return ".".join(path), None, None
+            if len(path) == 2 and path[1] == "value":  # `socket.value` of a Vue ref holding a socket
+                held = self._lookup_ref(path[0])
+                if held is not None:
+                    return ".".join(path), held.kind, held.namespace
             # A socket this file put there wins over what the object is (`app.io` of `const app = new Koa()`).
             published = self.published.get(shared_socket_path(".".join(path)) or "") if self.published else None
             if published is not None:
@@ -1142,6 +1407,8 @@ class _Extractor(ModuleLevel, NestGateways):
                     value_kind = self._kind_of_expression(member.child_by_field_name("value"))
                     if value_kind is not None:
                         kind, namespace = value_kind
+                if kind is None and self._is_websocket_server(member):
+                    kind = SocketKind.SERVER
                 if kind is not None:
                     if any(c.type == "decorator" for c in member.children):
                         # NestJS `@WebSocketServer()`: the gateway decorator's `namespace` option decides.
@@ -1166,6 +1433,19 @@ class _Extractor(ModuleLevel, NestGateways):
         self._assigned_fields(body, fields)
         if fields:
             self.class_fields[body.id] = fields
+
+    def _is_websocket_server(self, member: Node) -> bool:
+        """NestJS's `@WebSocketServer() server: GameServer`: the gateway's socket.io server whatever its type
+        names (an alias of another module), unless the type is another library's (`Server` of "ws")."""
+        if self._module_of("WebSocketServer") != ("@nestjs/websockets", "WebSocketServer"):
+            return False
+        if not any(c.type == "decorator" and decorator_name(c) == "WebSocketServer" for c in member.children):
+            return False
+        named = _annotation_type(member)
+        if named is not None and named.type == "generic_type":
+            named = named.child_by_field_name("name")
+        origin = self._module_of(text(named)) if named is not None and named.type == "type_identifier" else None
+        return origin is None or origin[0] not in NON_SOCKET_MODULES
 
     def _assigned_fields(self, body: Node, fields: dict[str, SocketBinding]) -> None:
         """Fields a method of the class assigns a socket to, `this.socket = io()`: the fields of a JS class are
@@ -1221,8 +1501,10 @@ class _Extractor(ModuleLevel, NestGateways):
     def _plausible_root(self, root: str) -> bool:
         """A receiver we could not type: keep it when the index may resolve it (an import) or it is
         named like a socket; drop it otherwise (an SDK client, an emitter of another kind)."""
+        # A member of an imported object too (`io.server` of `import { io } from "./io"`): the index reads the
+        # sockets other files put on shared objects, and drops the roots none matches.
         head = root.split(".", 1)[0].removesuffix("()")
-        if head in self.imports and "." not in root:
+        if head in self.imports:
             return True
         return looks_like_socket_name(root)
 
@@ -1417,6 +1699,8 @@ class _Extractor(ModuleLevel, NestGateways):
                 receiver.kind,
                 chain_namespace(chain) or receiver.namespace,
                 handler_param=receiver.handler_param,
+                type_name=receiver.type_name,
+                server_api=receiver.server_api,
             ),
             kind=kind,
             handler_text=text(handler) if handler is not None else None,
@@ -1600,6 +1884,64 @@ def _this_assignment_query(grammar: str) -> tree_sitter.Query:
     )
 
 
+@lru_cache(maxsize=None)
+def _value_assignment_query(grammar: str) -> tree_sitter.Query:
+    """Captures the assignments `<name>.value = <value>`."""
+    return tree_sitter.Query(
+        grammar_language(grammar),
+        "(assignment_expression left: (member_expression object: (identifier) @name property: (property_identifier)"
+        ' @property (#eq? @property "value")) right: (_) @value)',
+    )
+
+
+def _value_assignments(root: Node, grammar: str) -> dict[str, list[Node]]:
+    """The values assigned to `<name>.value` in the file, by name, in source order."""
+    found: dict[str, list[Node]] = {}
+    for _, captures in tree_sitter.QueryCursor(_value_assignment_query(grammar)).matches(root):
+        value = unwrap(captures["value"][0])
+        if value is not None:
+            found.setdefault(text(captures["name"][0]), []).append(value)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _server_api_query(grammar: str) -> tree_sitter.Query:
+    """Captures the uses of server-only API on a name: `x.join`, `x.to`, `x.broadcast`, `x.handshake`..."""
+    members = " ".join(f'"{name}"' for name in sorted(SERVER_ONLY_CALLS | SERVER_ONLY_PROPS))
+    return tree_sitter.Query(
+        grammar_language(grammar),
+        "(member_expression object: (identifier) @name property: (property_identifier) @member"
+        f" (#any-of? @member {members})) @use",
+    )
+
+
+def _server_api_uses(root: Node, grammar: str) -> set[tuple[int | None, str]]:
+    """(function whose parameter it is, or None, name) of each name used with server-only API: a call of
+    `to`/`in`/`except`/`join`/`leave`, a read of `broadcast`/`rooms`/`handshake`/`nsp`."""
+    found: set[tuple[int | None, str]] = set()
+    for _, captures in tree_sitter.QueryCursor(_server_api_query(grammar)).matches(root):
+        use = captures["use"][0]
+        if text(captures["member"][0]) in SERVER_ONLY_CALLS:
+            call = use.parent
+            while call is not None and call.type in WRAPPER_TYPES:
+                call = call.parent
+            if call is None or call.type != "call_expression":
+                continue
+        name = text(captures["name"][0])
+        found.add((_declaring_function(use, name), name))
+    return found
+
+
+def _declaring_function(node: Node, name: str) -> int | None:
+    """The id of the innermost function around `node` with a parameter `name`; None when none has one."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_TYPES and name in parameter_names(parent):
+            return parent.id
+        parent = parent.parent
+    return None
+
+
 def _this_assignments(root: Node, grammar: str) -> dict[int, list[tuple[str, Node, list[Node]]]]:
     """The `this.<field> = <value>` assignments of class methods, by class body: the field's name, the
     value and the functions from the method down to the assignment (outermost first)."""
@@ -1655,6 +1997,39 @@ def _declaring_block(declarator: Node) -> Node | None:
     if block is not None and block.type == "export_statement":
         block = block.parent
     return block
+
+
+def _declared_types(declaration: Node) -> list[Node]:
+    """The types a type alias is (its value) or an interface extends."""
+    if declaration.type == "type_alias_declaration":
+        value = declaration.child_by_field_name("value")
+        return [value] if value is not None else []
+    clause = next((c for c in declaration.named_children if c.type == "extends_type_clause"), None)
+    return [c for c in clause.named_children if c.type != "comment"] if clause is not None else []
+
+
+def _declared_field_type(body: Node, name: str) -> Node | None:
+    """The type annotation of the field `name` of a class body: declared as a field, or as a parameter
+    property of the constructor (`constructor(private conn: AppSocket)`)."""
+    for member in body.named_children:
+        if member.type in ("public_field_definition", "field_definition"):
+            declared = member.child_by_field_name("name") or member.child_by_field_name("property")
+            if declared is not None and text(declared) == name:
+                return _annotation_type(member)
+        elif member.type == "method_definition" and text(member.child_by_field_name("name")) == "constructor":
+            params = member.child_by_field_name("parameters")
+            for param in params.named_children if params is not None else ():
+                pattern = param.child_by_field_name("pattern")
+                is_property = any(c.type in ("accessibility_modifier", "readonly") for c in param.children)
+                if is_property and pattern is not None and text(pattern) == name:
+                    return _annotation_type(param)
+    return None
+
+
+def _annotation_type(node: Node) -> Node | None:
+    """The type of a declaration's `: T` annotation."""
+    annotation = node.child_by_field_name("type")
+    return annotation.named_children[0] if annotation is not None and annotation.named_children else None
 
 
 def _extended_name(class_node: Node) -> str | None:

@@ -73,6 +73,13 @@ CHAIN_CALLS = frozenset({"to", "in", "except", "of", "compress", "timeout", "bin
 CHAIN_PROPS = frozenset({"broadcast", "volatile", "local", "sockets"})
 ROOM_STEPS = frozenset({"to", "in", "except"})
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all"})
+# What only a server-side object has (a client socket has none of them): called, and read.
+SERVER_ONLY_CALLS = frozenset({"to", "in", "except", "join", "leave"})
+SERVER_ONLY_PROPS = frozenset({"broadcast", "rooms", "handshake", "nsp"})
+
+# Vue's reactive references, whose `.value` holds what they were given: `ref(io())`, `shallowRef<Socket>()`.
+VUE_REF_MODULES = frozenset({"vue", "@vue/reactivity", "@vue/runtime-core", "@vue/composition-api"})
+VUE_REF_FUNCTIONS = frozenset({"ref", "shallowRef"})
 
 # Names that hold a socket.io object by convention; used only when nothing better is known.
 _SOCKETY_NAMES = frozenset({"io", "nsp", "ns", "namespace", "sio"})

@@ -504,15 +504,21 @@ class EventIndex:
         kind: SocketKind | None,
         namespace,
         handler_param: tuple[str, int] | None = None,
+        type_name: str | None = None,
     ):
-        """The socket kind (and namespace) of a receiver root, resolving an imported name, or a parameter of
-        an exported function from what its callers in other modules pass."""
+        """The socket kind (and namespace) of a receiver root, resolving an imported name, a parameter of an
+        exported function from what its callers in other modules pass, or a root annotated with a type of
+        another module from what that module declares the type to be."""
         if handler_param is not None and (kind is None or namespace is None):
             handed = self._handed_socket(resolution, rel, handler_param)
             if handed is not None and kind in (None, handed[0]):
                 return handed
         if kind is not None:
             return kind, namespace
+        if type_name is not None:
+            typed = resolution.socket_type(rel, type_name)
+            if typed is not None:
+                return typed, namespace
         if "." not in root and not root.endswith("()"):
             binding = resolution.socket_binding(rel, root)
             if binding is not None:
@@ -572,7 +578,7 @@ class EventIndex:
             self._shared_sockets = table
         return self._shared_sockets
 
-    def _side(self, rel: str, kind: SocketKind | None, root: str) -> Side | None:
+    def _side(self, rel: str, kind: SocketKind | None, root: str, server_api: bool = False) -> Side | None:
         if kind in (SocketKind.SERVER, SocketKind.NAMESPACE, SocketKind.SERVER_SOCKET):
             return Side.SERVER
         if kind == SocketKind.CLIENT_SOCKET:
@@ -584,6 +590,8 @@ class EventIndex:
         side = self.file_side(rel)
         if side is not None:
             return side
+        if server_api:  # `socket.join(room)`, `socket.to(room)`...: no client socket has them
+            return Side.SERVER
         last = root.rsplit(".", 1)[-1].removesuffix("()").lower().lstrip("_#")  # `global._io`, `this.#io`
         return Side.SERVER if last in ("io", "nsp", "namespace", "getio") else None
 
@@ -605,13 +613,19 @@ class EventIndex:
         """Kind, namespace and side of a call's receiver; None when it is not a socket.io object (an
         imported SDK client or EventEmitter) or its side cannot be told."""
         kind, namespace = self.receiver_kind(
-            resolution, rel, receiver.root, receiver.kind, receiver.namespace, receiver.handler_param
+            resolution,
+            rel,
+            receiver.root,
+            receiver.kind,
+            receiver.namespace,
+            receiver.handler_param,
+            receiver.type_name,
         )
         if namespace is None and receiver.gateway is not None:
             namespace = resolution.gateway_namespace(rel, receiver.gateway)
         if kind == SocketKind.NOT_SOCKET or (kind is None and not looks_like_socket_name(receiver.root)):
             return None
-        side = self._side(rel, kind, receiver.root)
+        side = self._side(rel, kind, receiver.root, receiver.server_api)
         return (kind, namespace, side) if side is not None else None
 
     def may_use_socketio(self, rel: str) -> bool:

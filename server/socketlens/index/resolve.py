@@ -19,6 +19,7 @@ from socketlens.model import (
     ObjectValue,
     Ref,
     SocketBinding,
+    SocketKind,
     SocketPass,
 )
 
@@ -193,6 +194,18 @@ class Resolution:
         for binding in facts.sockets:
             if binding.name == origin[1]:
                 return binding
+        return None
+
+    def socket_type(self, rel: str, local: str) -> SocketKind | None:
+        """The socket kind of the values of a type `rel` imports (`AppSocket` of `client: AppSocket`), as the
+        module declaring it says (`export type AppSocket = Socket<Up, Down>`); None for any other type."""
+        origin = self.imported_origin(rel, local)
+        facts = self._facts(origin[0]) if origin is not None else None
+        if facts is None:
+            return None
+        for name, kind in facts.socket_types:
+            if name == origin[1]:
+                return kind
         return None
 
     def gateway_namespace(self, rel: str, local: str) -> str | None:
