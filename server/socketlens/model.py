@@ -271,6 +271,9 @@ class Call:
     call_span: Span
     arg_texts: tuple[str, ...] = ()
     function: str | None = None
+    # The class whose instance a method call's object is, from its static accessor (`SocketManager.getInstance()`,
+    # `SocketManager.instance`, a local bound to one): the call reaches that class's method, whatever its name.
+    instance_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
-from socketlens.extract.vocabulary import CLIENT_MODULES
+from socketlens.extract.vocabulary import CLIENT_MODULES, EMITTER_MODULES
 from socketlens.framework_config import NuxtConfig, read_nuxt_config, read_sveltekit_config
 from socketlens.replay import note_probe
 
@@ -67,8 +67,9 @@ _ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".zip")
 _SERVER_HALVES = frozenset({"server", "backend", "api"})
 _CLIENT_HALVES = frozenset({"client", "frontend", "web"})
 _HALF_APP_NAMES = _SERVER_HALVES | _CLIENT_HALVES
-# The modules that make a package a socket.io server or client.
-_SOCKET_APP_MODULES = CLIENT_MODULES | {"socket.io"}
+# The modules that make a package a socket.io server (an emitter's worker emits as one) or client.
+_SERVER_MODULES = EMITTER_MODULES | {"socket.io"}
+_SOCKET_APP_MODULES = CLIENT_MODULES | _SERVER_MODULES
 # Folders that hold independent apps side by side: a half app directly inside one is not grouped with it.
 _COLLECTION_DIRS = frozenset({"examples", "example", "samples", "demos", "packages", "apps", "services", "projects"})
 
@@ -109,12 +110,13 @@ class Package:
 
     @property
     def socket_side(self) -> SideHint | None:
-        """The side the package's socket.io dependencies tell: `socket.io` a server, socket.io-client (or
-        ngx-socket-io) a client. A module only in devDependencies (the client a server's tests connect
-        with) counts only when the other dependencies name neither; None for both or none."""
+        """The side the package's socket.io dependencies tell: `socket.io` (or an emitter, a worker's) a
+        server, socket.io-client (or ngx-socket-io) a client. A module only in devDependencies (the client a
+        server's tests connect with) counts only when the other dependencies name neither; None for both or
+        none."""
         runtime = self.dependencies - self.dev_only
         for declared in (runtime, self.dependencies):
-            server = "socket.io" in declared
+            server = bool(declared & _SERVER_MODULES)
             client = bool(declared & CLIENT_MODULES)
             if server != client:
                 return "server" if server else "client"

@@ -67,6 +67,8 @@ from socketlens.extract.vocabulary import (
     CHAIN_PROPS,
     CLIENT_MODULES,
     EMIT_METHODS,
+    EMITTER_FACTORY_MODULES,
+    EMITTER_MODULES,
     FASTIFY_SOCKET_MODULES,
     LISTEN_METHODS,
     NON_SOCKET_GLOBALS,
@@ -93,6 +95,12 @@ def _default_namespace(kind: SocketKind) -> str | None:
 
 
 _MAX_MEMBER_CALL = 4  # `this.services.sockets.notify(...)`; longer chains are not service calls
+# The static accessors of a class's one instance, called (`SocketManager.getInstance()`) or read
+# (`SocketManager.instance`): the index matches a method call on one to that class's forwarding methods.
+_INSTANCE_METHODS = frozenset({"getInstance", "get", "getShared", "shared", "instance"})
+_INSTANCE_PROPERTIES = frozenset({"instance", "shared", "sharedInstance"})
+# The methods read as a socket's emit or listen: on a class's instance, the class's methods instead.
+_SOCKET_METHODS = EMIT_METHODS | LISTEN_METHODS.keys() | OBSERVABLE_LISTEN_METHODS.keys()
 
 
 _LEAVE_FUNCTION = object()  # pushed under a function's children: pop its scope when reached
@@ -160,6 +168,8 @@ class _Scope:
     # None for such a local reassigned to something else: it shadows outer names and holds nothing known.
     chains: dict[str, HeldChain | None] = field(default_factory=dict)
     route: Route | None = None
+    # Locals bound to a class's one instance (`const manager = SocketManager.getInstance()`): the class.
+    instances: dict[str, str] = field(default_factory=dict)
     # Locals holding a Vue ref (`const socket = ref<Socket | null>(null)`) whose `.value` is a socket: its binding.
     refs: dict[str, SocketBinding] = field(default_factory=dict)
     # Locals annotated with a type this file cannot tell (`let conn: AppSocket`, imported): read back when one
@@ -255,6 +265,8 @@ class _Extractor(ModuleLevel, NestGateways):
         # Sockets this file puts on a shared object (`global.io = io`, `app.io = io`,
         # `fastify.decorate("io", io)`), by `shared_socket_path`: other files read them through that path.
         self.published: dict[str, SocketBinding] = {}
+        self.emitters: list[SocketBinding] = []  # the bindings of `new Emitter(...)`, servers without listeners
+        self.holds_instances = False  # whether a local is bound to a class's one instance (`_Scope.instances`)
         self.holds_chains = False  # whether a local holds a chain (`_Scope.chains`): spares most assignments
         # Calls handing known sockets to functions of other modules (`registerOrderHandlers(io, socket)`).
         self.socket_passes: list[SocketPass] = []
@@ -281,6 +293,7 @@ class _Extractor(ModuleLevel, NestGateways):
         # Cheap tests of the text that spare most files the work of two rarer forms.
         self.fetches_sockets = b"fetchSockets" in self.data
         self.may_create_sockets = b"socket.io" in self.data or b"io(" in self.data or b".of(" in self.data
+        self.may_create_emitters = any(module.encode() in self.data for module in EMITTER_FACTORY_MODULES)
         root = tree.root_node
         self.root_node = root
         top = _Scope(node=None, name=None, params=[])
@@ -289,7 +302,8 @@ class _Extractor(ModuleLevel, NestGateways):
         self.exported_locals = {local for _, local in self.exports}
         # Only a type imported from socket.io makes an annotation name a socket (`_kind_from_annotation`).
         self.socket_types_imported = any(
-            imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES for imp in self.imports.values()
+            imp.specifier in SERVER_MODULES or imp.specifier in CLIENT_MODULES or imp.specifier in EMITTER_MODULES
+            for imp in self.imports.values()
         )
         self.uses_express = any(imp.specifier == "express" for imp in self.import_list)
         # A type imported from a module of the workspace may be a socket type it declares (`AppSocket`).
@@ -762,7 +776,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 self._learn_roles_from_annotation(annotated)
         scope.chains.pop(name, None)
         if value is not None:
-            value_kind = self._kind_of_expression(value)
+            value_kind = self._value_kind(value)
             if value_kind is not None:
                 kind, namespace = value_kind
             else:
@@ -789,10 +803,18 @@ class _Extractor(ModuleLevel, NestGateways):
                         scope.room_prefixes[name] = prefix
                     elif unwrap(value).type == "call_expression":
                         scope.room_calls[name] = unwrap(value)
+        owner = self._instance_class(value) if kind is None and value is not None else None
+        if owner is not None:
+            self.holds_instances = True
+            scope.instances[name] = owner
+        elif self.holds_instances:
+            scope.instances.pop(name, None)
         if kind is not None:
             if kind == SocketKind.SERVER and namespace is None:
                 namespace = "/"
             scope.sockets[name] = SocketBinding(name, kind, namespace)
+            if kind == SocketKind.SERVER and value is not None and self._creates_emitter(value):
+                self.emitters.append(scope.sockets[name])
         elif value is not None and unwrap(value).type == "new_expression":
             scope.sockets[name] = SocketBinding(name, SocketKind.NOT_SOCKET)
         elif annotated is not None:
@@ -890,6 +912,8 @@ class _Extractor(ModuleLevel, NestGateways):
             }.get(imported)
         if module in CLIENT_MODULES and imported == "Socket":
             return SocketKind.CLIENT_SOCKET
+        if module in EMITTER_MODULES and imported in ("Emitter", "default"):
+            return SocketKind.SERVER  # for its emits
         return None
 
     def _learn_roles_from_annotation(self, type_node: Node) -> None:
@@ -909,6 +933,8 @@ class _Extractor(ModuleLevel, NestGateways):
             self._learn_map_roles(args, (c2s, s2c, inter))
         elif module in CLIENT_MODULES and imported == "Socket":
             self._learn_map_roles(args, (s2c, c2s))
+        elif module in EMITTER_MODULES and imported in ("Emitter", "default"):
+            self._learn_map_roles(args, (s2c,))  # `Emitter<ServerToClientEvents>`
 
     def _kind_of_expression(self, node: Node | None) -> tuple[SocketKind, str | None] | None:
         node = unwrap(node)
@@ -928,6 +954,8 @@ class _Extractor(ModuleLevel, NestGateways):
                     return SocketKind.SERVER, "/"
                 if module in CLIENT_MODULES and imported == "Socket":  # ngx-socket-io's `new Socket(config)`
                     return SocketKind.CLIENT_SOCKET, None
+                if module in EMITTER_MODULES and imported in ("Emitter", "default"):
+                    return SocketKind.SERVER, "/"  # an emitter: a server for its emits, creating no connection
                 if module in NON_SOCKET_MODULES:
                     return SocketKind.NOT_SOCKET, None
             if ctor is not None and self.socket_classes.get(text(ctor)) == SocketKind.CLIENT_SOCKET:
@@ -960,6 +988,40 @@ class _Extractor(ModuleLevel, NestGateways):
         element = self._fetched_socket(node)
         if element is not None:
             return element.kind, element.namespace
+        return None
+
+    def _value_kind(self, node: Node | None) -> tuple[SocketKind, str | None] | None:
+        """What a value bound to a name holds: `_kind_of_expression`, or an emitter the older emitter package's
+        factory creates. That call is left out of `_kind_of_expression`, whose servers the rule observations
+        read as servers created (to authenticate): an emitter accepts no connection."""
+        if self.may_create_emitters:
+            emitter = self._emitter_factory_call(node)
+            if emitter is not None:
+                return emitter
+        return self._kind_of_expression(node)
+
+    def _creates_emitter(self, node: Node) -> bool:
+        """`new Emitter(client)` of an emitter package, or the older package's factory call."""
+        node = unwrap(node)
+        if node is not None and node.type == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            origin = self._module_of(text(ctor)) if ctor is not None and ctor.type == "identifier" else None
+            return origin is not None and origin[0] in EMITTER_MODULES
+        return self.may_create_emitters and self._emitter_factory_call(node) is not None
+
+    def _emitter_factory_call(self, node: Node | None) -> tuple[SocketKind, str | None] | None:
+        """`require("socket.io-emitter")(redis)`, or `emitter(redis)` with `emitter` that module itself."""
+        node = unwrap(node)
+        if node is None or node.type != "call_expression":
+            return None
+        callee = unwrap(node.child_by_field_id(self.fields.function))
+        origin = None
+        if callee is not None and callee.type == "identifier":
+            origin = self._module_of(text(callee))
+        elif callee is not None and callee.type == "call_expression":
+            origin = require_specifier(callee)
+        if origin is not None and origin[0] in EMITTER_FACTORY_MODULES and origin[1] in ("default", "*"):
+            return SocketKind.SERVER, "/"
         return None
 
     # -- the sockets of `fetchSockets()` ------------------------------------------------------------------
@@ -1123,7 +1185,7 @@ class _Extractor(ModuleLevel, NestGateways):
     def _publish(self, path: str, value: Node) -> None:
         """Record a socket put on a shared object under the path other files read it through."""
         shared = shared_socket_path(path)
-        found = self._kind_of_expression(value) if shared is not None else None
+        found = self._value_kind(value) if shared is not None else None
         if found is None or found[0] == SocketKind.NOT_SOCKET:
             return
         kind, namespace = found
@@ -1163,6 +1225,8 @@ class _Extractor(ModuleLevel, NestGateways):
             self._learn_roles(origin, node.child_by_field_name("type_arguments"))
         elif origin is not None and origin[0] in CLIENT_MODULES and origin[1] == "Manager":
             connection_kind = (SocketKind.CLIENT_SOCKET, "Manager")
+        elif origin is not None and origin[0] in EMITTER_MODULES:  # an emitter connects nowhere
+            self._learn_roles(origin, node.child_by_field_name("type_arguments"))
         elif name == "WebSocket" and (origin is None or origin[0] not in ("ws",)):
             connection_kind = (SocketKind.NOT_SOCKET, "WebSocket")
         if connection_kind is not None:
@@ -1205,7 +1269,12 @@ class _Extractor(ModuleLevel, NestGateways):
             if node.parent is not None and node.parent.type == "decorator":
                 self._subscribe_message(node, args[0])
                 return
+        owner = None  # the class whose one instance a method call is on
         if method is not None:
+            owner = self._instance_class(callee.child_by_field_id(fields.object))
+            if owner is not None and method in _SOCKET_METHODS:  # the class's `on`, not a socket's: its forwarders
+                self._maybe_forwarded_call(node, callee, args, owner)
+                return
             if method in EMIT_METHODS and args:
                 self._emit(node, callee.child_by_field_id(fields.object), method, args)
                 return
@@ -1253,7 +1322,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 return
             if spec is not None and args and _may_hold_handlers(spec[0]):  # `require("./order")(io, socket)`
                 self._hand_sockets(Ref("default" if spec[1] == "*" else spec[1]), spec[0], args)
-        self._maybe_forwarded_call(node, callee, args)
+        self._maybe_forwarded_call(node, callee, args, owner)
 
     def _receiver(self, obj: Node | None) -> tuple[Receiver, tuple[ChainStep, ...]] | None:
         """Split `io.to(a).except(b).volatile` into its root and chain; None when it is not socket.io."""
@@ -1330,11 +1399,12 @@ class _Extractor(ModuleLevel, NestGateways):
     def _root(self, node: Node) -> tuple[str | None, SocketKind | None, str | None]:
         if node.type == "identifier":
             name = text(node)
-            if name in NON_SOCKET_GLOBALS and name not in self.imports:
-                return name, SocketKind.NOT_SOCKET, None
+            # A name bound to a socket here is one, whatever it is named (`const emitter = new Emitter(redis)`).
             binding = self._lookup_socket(name)
             if binding is not None:
                 return name, binding.kind, binding.namespace
+            if name in NON_SOCKET_GLOBALS and name not in self.imports:
+                return name, SocketKind.NOT_SOCKET, None
             origin = self._module_of(name)
             if origin is not None and origin[0] in NON_SOCKET_MODULES:
                 return name, SocketKind.NOT_SOCKET, None
@@ -1404,7 +1474,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 kind = self._kind_from_annotation(annotation.named_children[0]) if annotation is not None and annotation.named_children else None
                 namespace = None
                 if kind is None:
-                    value_kind = self._kind_of_expression(member.child_by_field_name("value"))
+                    value_kind = self._value_kind(member.child_by_field_name("value"))
                     if value_kind is not None:
                         kind, namespace = value_kind
                 if kind is None and self._is_websocket_server(member):
@@ -1459,7 +1529,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 continue
             # Most values are nothing wherever they are read; only a socket (or a name a typed parameter
             # may hold) is worth reading again inside the methods, where their parameters shadow.
-            found = self._kind_of_expression(value)
+            found = self._value_kind(value)
             if found is None or found[0] == SocketKind.NOT_SOCKET:
                 if not (self.socket_types_imported and value.type == "identifier"):
                     continue
@@ -1477,7 +1547,7 @@ class _Extractor(ModuleLevel, NestGateways):
             self._typed_parameters(function, scope)
             self.scopes.append(scope)
         try:
-            return self._kind_of_expression(value)
+            return self._value_kind(value)
         finally:
             del self.scopes[depth:]
 
@@ -1643,8 +1713,15 @@ class _Extractor(ModuleLevel, NestGateways):
 
     def _listen(self, call: Node, obj: Node | None, kind: ListenerKind, args: list[Node]) -> None:
         received = self._receiver(obj)
-        if received is not None:
+        if received is not None and not self._is_emitter(received[0]):
             self._add_listener(call, received, kind, args[0], args[1] if len(args) > 1 else None)
+
+    def _is_emitter(self, receiver: Receiver) -> bool:
+        """Whether a receiver is a name this file binds to an emitter, which has no listeners."""
+        if not self.emitters or receiver.kind != SocketKind.SERVER:
+            return False
+        binding = self._lookup_socket(receiver.root)
+        return any(binding is emitter for emitter in self.emitters)
 
     def _observable_listen(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> None:
         """ngx-socket-io's `socket.fromEvent(name)` / `fromOneTimeEvent(name)`, and RxJS 5's
@@ -1817,17 +1894,22 @@ class _Extractor(ModuleLevel, NestGateways):
         else:
             self.listeners.append(listener)
 
-    def _maybe_forwarded_call(self, call: Node, callee: Node, args: list[Node]) -> None:
+    def _maybe_forwarded_call(self, call: Node, callee: Node, args: list[Node], instance_of: str | None = None) -> None:
+        """Record a call that may reach a forwarding function; `instance_of` is the class whose one instance a
+        method call is on (`SocketManager.getInstance().on(...)`), recorded as `SocketManager.on`."""
         # Cheap tests first: most calls have no argument an event name could be read from.
         if not args or len(args) > 8 or not any(_may_name(a) for a in args):
             return
-        path = member_path(callee)
-        if path is None or path[0] in ("console", "require", "JSON", "Object", "Math", "Promise"):
-            return
-        # Member calls may reach a method of a socket service: `this.sockets.emitToOrg(...)`,
-        # `socketService.notify(...)`, `this.emitToOrg(...)` inside the class itself.
-        if len(path) > _MAX_MEMBER_CALL or path == ("this",):
-            return
+        if instance_of is not None:
+            path = (instance_of, text(callee.child_by_field_id(self.fields.property)))
+        else:
+            path = member_path(callee)
+            if path is None or path[0] in ("console", "require", "JSON", "Object", "Math", "Promise"):
+                return
+            # Member calls may reach a method of a socket service: `this.sockets.emitToOrg(...)`,
+            # `socketService.notify(...)`, `this.emitToOrg(...)` inside the class itself.
+            if len(path) > _MAX_MEMBER_CALL or path == ("this",):
+                return
         values = tuple(self._name_value(a) for a in args)
         if not any(isinstance(v, (Lit, Ref, Param)) for v in values):
             return
@@ -1839,8 +1921,44 @@ class _Extractor(ModuleLevel, NestGateways):
                 call_span=self.lines.span(call),
                 arg_texts=tuple(text(a) for a in args),
                 function=self._enclosing_function_name(),
+                instance_of=instance_of,
             )
         )
+
+    def _instance_class(self, node: Node | None) -> str | None:
+        """The class whose one instance `node` is: a static accessor of a class (`SocketManager.getInstance()`,
+        `SocketManager.instance`), or a local bound to one. A class's name is capitalised: `api.get()` and
+        `store.instance` are no accessors."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        kind = node.type
+        if kind == "identifier":
+            return self._lookup_instance(text(node)) if self.holds_instances else None
+        accessors = _INSTANCE_PROPERTIES
+        if kind == "call_expression":
+            node = unwrap(node.child_by_field_id(self.fields.function))
+            accessors = _INSTANCE_METHODS
+            if node is None:
+                return None
+        if node.type != "member_expression":
+            return None
+        owner = node.child_by_field_id(self.fields.object)
+        if owner is None or owner.type != "identifier":
+            return None
+        if text(node.child_by_field_id(self.fields.property)) not in accessors:
+            return None
+        name = text(owner)
+        return name if name[:1].isupper() and self._lookup_socket(name) is None else None
+
+    def _lookup_instance(self, name: str) -> str | None:
+        """The class whose one instance the local `name` holds, where the walk is."""
+        for scope in reversed(self.scopes):
+            if name in scope.instances:
+                return scope.instances[name]
+            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
+                return None
+        return None
 
     def _maybe_route(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> bool:
         route_path = string_value(args[0])

@@ -17,9 +17,21 @@ NGX_SOCKET_MODULE = "ngx-socket-io"
 CLIENT_MODULES = frozenset({"socket.io-client", NGX_SOCKET_MODULE})
 # fastify-socket.io's plugin: `app.register(plugin)` decorates `app` with a socket.io Server, `app.io`.
 FASTIFY_SOCKET_MODULES = frozenset({"fastify-socket.io"})
+# socket.io's emitters: a process with no server of its own (a worker) emits to the clients of the servers
+# through their adapter's store. For its emits an emitter is a server (`to`/`in`/`except`/`of` chains, a
+# broadcast when unscoped); it has no listeners and accepts no connection. `new Emitter(client)`, and the
+# older package's factory `require("socket.io-emitter")(redis)`.
+EMITTER_MODULES = frozenset(
+    {"@socket.io/redis-emitter", "socket.io-emitter", "@socket.io/postgres-emitter", "@socket.io/mongo-emitter"}
+)
+EMITTER_FACTORY_MODULES = frozenset({"socket.io-emitter"})
 # The packages whose dependents may use socket.io (the index's `may_use_socketio`).
 SOCKET_PACKAGES = (
-    SERVER_MODULES | CLIENT_MODULES | FASTIFY_SOCKET_MODULES | {"@nestjs/websockets", "@nestjs/platform-socket.io"}
+    SERVER_MODULES
+    | CLIENT_MODULES
+    | EMITTER_MODULES
+    | FASTIFY_SOCKET_MODULES
+    | {"@nestjs/websockets", "@nestjs/platform-socket.io"}
 )
 # Modules whose objects have `.on`/`.emit` but are not socket.io.
 NON_SOCKET_MODULES = frozenset(

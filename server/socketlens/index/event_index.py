@@ -480,7 +480,7 @@ class EventIndex:
         facts = self.facts[rel]
         if not _callee_names(facts, call.callee) & self.forwarder_names():
             return
-        for origin, forwarder in resolution.forwarders(rel, call.callee):
+        for origin, forwarder in resolution.forwarders(rel, call.callee, instance_of=call.instance_of):
             if forwarder.param_index >= len(call.args):
                 continue
             value = call.args[forwarder.param_index]

@@ -217,13 +217,17 @@ class Resolution:
                 return namespace
         return None
 
-    def forwarders(self, rel: str, callee: Ref, depth: int = 0) -> list[tuple[str, Forwarder]]:
+    def forwarders(
+        self, rel: str, callee: Ref, depth: int = 0, instance_of: str | None = None
+    ) -> list[tuple[str, Forwarder]]:
         """The forwarders a call's callee names (a local function, an imported one, `ns.fn` of a namespace
-        import), each with the file holding its inner emit/listen site. A function that passes its own
-        parameter on to another forwarder is a forwarder too: `notify(id, event)` calling
-        `emitToOrg(id, event)`."""
+        import, a method of the class whose one instance the call is on), each with the file holding its inner
+        emit/listen site. A function that passes its own parameter on to another forwarder is a forwarder too:
+        `notify(id, event)` calling `emitToOrg(id, event)`."""
         if depth > _MAX_DEPTH:
             return []
+        if instance_of is not None:
+            return self._instance_forwarders(rel, instance_of, callee.path[-1])
         if callee.path and self.methods is not None and not self._is_namespace_import(rel, callee.name):
             # A member call on anything but a module namespace: a method of a service class, if any.
             found = self.methods(rel, callee.path[-1])
@@ -233,6 +237,19 @@ class Resolution:
         if origin is None:
             return []
         return self._forwarders_of(origin[0], origin[1], depth)
+
+    def _instance_forwarders(self, rel: str, owner: str, method: str) -> list[tuple[str, Forwarder]]:
+        """The forwarders of the method `method` of the class `owner` names in `rel` (declared there or
+        imported). The class is known, so a method named like any other API's (`on`, `send`) is matched too."""
+        facts = self._facts(rel)
+        if facts is None:
+            return []
+        imported = any(imp.local == owner for imp in facts.imports)
+        origin = self.imported_origin(rel, owner) if imported else (rel, owner)
+        declaring = self._facts(origin[0]) if origin is not None else None
+        if declaring is None:
+            return []
+        return [(origin[0], f) for f in declaring.forwarders if f.method_of == origin[1] and f.function == method]
 
     def handed_function(self, rel: str, passed: SocketPass) -> tuple[str, str] | None:
         """(file, local name) of the function a call handing sockets to another module reaches: an imported
@@ -284,7 +301,7 @@ class Resolution:
             for position, arg in enumerate(call.args):
                 if not (isinstance(arg, Param) and arg.function == function):
                     continue
-                for inner_file, inner in self.forwarders(rel, call.callee, depth + 1):
+                for inner_file, inner in self.forwarders(rel, call.callee, depth + 1, call.instance_of):
                     if inner.param_index == position:
                         found.append((inner_file, Forwarder(function, arg.index, inner.inner)))
         self._forwarder_memo[key] = found
