@@ -43,6 +43,12 @@ Event names resolve like the TS ones: module-level string constants and class at
 every module-level name is an export, and imports of the app's own modules become `Import`s with a path
 specifier (`from .events import X` -> "./events.py"; see `_module_specifier`) that the workspace's module
 resolution follows. Third-party imports are not recorded: a name from them stays a dynamic site. A
+star import of an app module (`from .events import *`) binds every public name of that module: it is a
+`ReExport("*")` (Python re-exports it: `from app.routes import JOIN` works), the last star import first, as
+the last binding wins; and each public name the file reads but binds in no scope of its own (libcst's scope
+analysis) is an `Import` of the file's own global of that name (specifier: the file itself), which the
+index finds through those re-exports. A binding of the file wins over every star import, wherever it is. A
+star import of `socketio` / `flask_socketio` lends the names of theirs this extractor knows. A
 module-level function that emits its own parameter is a `Forwarder`; calls of local and imported functions
 are `Call`s, so `emit_to_org(org.id, "lead:new", p)` in another module is an emit of "lead:new".
 
@@ -61,7 +67,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
-from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
+from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper, ScopeProvider
 
 from socketlens.extract.vocabulary import shared_socket_path
 from socketlens.model import (
@@ -83,6 +89,7 @@ from socketlens.model import (
     Param,
     ParseProblem,
     Receiver,
+    ReExport,
     Ref,
     RoomArg,
     SocketBinding,
@@ -130,6 +137,14 @@ _LISTEN_CALLS = frozenset({"on", "on_event"})
 _CONVENTIONAL_SERVER_NAMES = frozenset({"sio", "socketio", "socket_io"})
 # `send(data)` emits the "message" event.
 _SEND_EVENT = "message"
+# What a star import of a library lends that this extractor reads: `from flask_socketio import *`.
+_LIBRARY_NAMES = {
+    library: frozenset(
+        {name for lib, name in (*_CONSTRUCTORS, *_NAMESPACE_BASES) if lib == library}
+        | ({"emit", "send", "join_room"} if library == FLASK_SOCKETIO else set())
+    )
+    for library in _LIBRARIES
+}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -354,6 +369,10 @@ class _Names:
     constructor_namespace: dict[str, str] = field(default_factory=dict)
     bound_calls: dict[int, str] = field(default_factory=dict)  # id of a constructor call -> the name bound to it
     imports: list[Import] = field(default_factory=list)  # from modules of the app, with a path specifier
+    # Star imports of modules of the app (`from .events import *`), the last one first, and the names they
+    # lend this file (read here, bound nowhere here), which it imports from its own globals.
+    star_imports: list[ReExport] = field(default_factory=list)
+    lent: set[str] = field(default_factory=set)
     # Module-level functions by name: wrappers are called by name, handlers registered by it (`sio.on("connect", f)`).
     functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     module_sockets: set[str] = field(default_factory=set)  # servers/clients bound at module level
@@ -462,7 +481,19 @@ class _Names:
     def exported(self) -> tuple[tuple[str, str], ...]:
         """Every module-level name is importable in Python."""
         names = {*self.bindings, *self.module_sockets, *self.functions, *(imp.local for imp in self.imports)}
-        return tuple((name, name) for name in sorted(names))
+        # A lent name is exported by the star re-export that supplies it, not as one of this file's bindings.
+        return tuple((name, name) for name in sorted(names - self.lent))
+
+    def lend_star_names(self, rel: str, free: frozenset[str]) -> None:
+        """Import the public names the file reads and binds in none of its scopes from its own globals,
+        which its star imports supply (`Resolution.exported_local` follows the `*` re-exports)."""
+        if not self.star_imports:
+            return
+        own_module = "./" + rel.rsplit("/", 1)[-1]
+        for name in sorted(free):
+            if not name.startswith("_") and name not in self.imported:
+                self.imports.append(Import(name, own_module, name))
+                self.lent.add(name)
 
     def imported_locals(self) -> set[str]:
         return {imp.local for imp in self.imports}
@@ -485,11 +516,12 @@ class _Names:
 class _NameCollector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (ByteSpanPositionProvider,)
 
-    def __init__(self, rel: str, names: _Names, positions: _Positions):
+    def __init__(self, rel: str, names: _Names, positions: _Positions, free_names: Callable[[], frozenset[str]]):
         super().__init__()
         self.rel = rel
         self.names = names
         self.positions = positions
+        self.free_names = free_names  # the names the module reads and binds in no scope: what `import *` lends
         self.depth = 0  # function/class nesting: constants count at module level only
         self.scopes: list[str] = []  # enclosing class and function names, innermost last
         self.class_names: set[str] = set()
@@ -508,9 +540,10 @@ class _NameCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = _module_name(node.module) if node.module is not None else ""
-        if isinstance(node.names, cst.ImportStar):
-            return
         dots = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            self._star_import(module, dots)
+            return
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else _module_name(alias.name)
             local = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
@@ -528,6 +561,18 @@ class _NameCollector(cst.CSTVisitor):
                 specifier = _module_specifier(self.rel, dots, [name])
                 if specifier is not None:
                     self.names.imports.append(Import(local, specifier, "*"))
+
+    def _star_import(self, module: str, dots: int) -> None:
+        """`from .events import *` (only allowed at module level): a module of the app is re-exported and
+        lends names later (`_Names.lend_star_names`); a socket.io library lends its names the file reads."""
+        if module in _LIBRARIES and not dots:
+            for name in self.free_names() & _LIBRARY_NAMES[module]:
+                self.names.imported[name] = (module, name)
+            return
+        # `from . import *` imports the package itself.
+        specifier = _module_specifier(self.rel, dots, module.split(".") if module else ["__init__"])
+        if specifier is not None:
+            self.names.star_imports.insert(0, ReExport("*", specifier, "*"))  # binds last: looked up first
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.depth == 0:
@@ -1434,6 +1479,27 @@ def _rejects_connection(node: cst.FunctionDef) -> bool:
     return found
 
 
+class _FreeNames:
+    """The names a module reads that none of its scopes binds and that are no builtins (libcst's scope
+    analysis binds nothing for `import *`): what its star imports lend it. Computed once, and only for a
+    module with a star import."""
+
+    def __init__(self, wrapper: MetadataWrapper):
+        self.wrapper = wrapper
+        self.found: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self.found is None:
+            scopes = {scope for scope in self.wrapper.resolve(ScopeProvider).values() if scope is not None}
+            self.found = frozenset(
+                access.node.value
+                for scope in scopes
+                for access in scope.accesses
+                if not access.referents and isinstance(access.node, cst.Name)
+            )
+        return self.found
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Entry point
 
@@ -1454,7 +1520,10 @@ def extract_python(rel: str, data: bytes, digest: str, options=None) -> FileFact
     byte_spans = wrapper.resolve(ByteSpanPositionProvider)
     positions = _Positions(data, byte_spans)
     names = _Names()
-    wrapper.visit(_NameCollector(rel, names, positions))
+    free_names = _FreeNames(wrapper)
+    wrapper.visit(_NameCollector(rel, names, positions, free_names))
+    if names.star_imports:
+        names.lend_star_names(rel, free_names())
     sites = _SiteCollector(names, positions)
     wrapper.visit(sites)
     return FileFacts(
@@ -1475,6 +1544,7 @@ def extract_python(rel: str, data: bytes, digest: str, options=None) -> FileFact
         calls=tuple(sites.calls),
         imports=tuple(names.imports),
         exports=names.exported(),
+        reexports=tuple(names.star_imports),
     )
 
 
