@@ -1,5 +1,5 @@
 """Module-level facts of a TS/JS file: imports, exports, re-exports, CommonJS `require`/`module.exports`,
-and the constants, enums and `as const` objects that event names resolve through.
+and the constants, enums, `as const` objects and static class fields that event names resolve through.
 
 A mixin of the TS/JS extractor (`typescript._Extractor`): it fills `imports`, `import_list`, `exports`,
 `reexports` and `bindings` before the main walk, so that the walk can tell what each name holds.
@@ -19,6 +19,7 @@ from socketlens.extract.syntax import (
 from socketlens.model import BindingValue, Import, Lit, ObjectValue, Opaque, ReExport, Ref
 
 
+_CLASS_DECLARATIONS = ("class_declaration", "abstract_class_declaration")
 _MAX_OBJECT_DEPTH = 32  # `as const` maps of event names are shallow; deeper objects are data, not names
 
 
@@ -36,6 +37,8 @@ class ModuleLevel:
                 self._module_declaration(statement, exported=False)
             elif statement.type == "enum_declaration":
                 self._enum(statement)
+            elif statement.type in _CLASS_DECLARATIONS:
+                self._class_statics(statement)
             elif statement.type == "expression_statement":
                 self._commonjs_export(statement)
 
@@ -83,6 +86,8 @@ class ModuleLevel:
                 if name_node is not None:
                     name = text(name_node)
                     self.exports.append(("default" if is_default else name, name))
+                if declaration.type in _CLASS_DECLARATIONS:
+                    self._class_statics(declaration)
             return
         value = node.child_by_field_name("value")
         if value is not None and is_default:
@@ -208,6 +213,26 @@ class ModuleLevel:
         name = text(name_node)
         self.bindings[name] = ObjectValue(tuple(members))
         return name
+
+    def _class_statics(self, node: Node) -> None:
+        """`class ChatEvents { static readonly SEND = "chat:send" }`: the static fields of a class, read like an
+        enum's members (`ChatEvents.SEND`). Only a class with a string among them: the others hold no event name."""
+        name_node = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name_node is None or body is None:
+            return
+        members: list[tuple[str, BindingValue]] = []
+        for member in body.named_children:
+            if member.type not in ("public_field_definition", "field_definition"):
+                continue
+            if not any(child.type == "static" for child in member.children):
+                continue
+            key = member.child_by_field_name("name") or member.child_by_field_name("property")
+            if key is None or key.type not in ("property_identifier", "string"):  # a `#private` or computed name
+                continue
+            members.append((string_value(key) or text(key), self._binding_value(member.child_by_field_name("value"))))
+        if any(isinstance(value, Lit) for _, value in members):
+            self.bindings.setdefault(text(name_node), ObjectValue(tuple(members)))
 
     def _binding_value(self, node: Node | None, depth: int = 0) -> BindingValue:
         node = unwrap(node)

@@ -108,17 +108,26 @@ class NestGateways:
         )
 
 
-def _gateway_call(class_node: Node | None) -> Node | None:
-    """The `WebSocketGateway(...)` call decorating a NestJS gateway class (or its export statement)."""
+def class_decorator_calls(class_node: Node | None) -> list[Node]:
+    """The calls of the decorators of a class (written on it or on its export statement): `@Name(...)`."""
     if class_node is None:
-        return None
+        return []
     holders = [class_node] + ([class_node.parent] if class_node.parent is not None and class_node.parent.type == "export_statement" else [])
+    calls = []
     for holder in holders:
         for decorator in (c for c in holder.children if c.type == "decorator"):
             call = next((c for c in decorator.named_children if c.type == "call_expression"), None)
-            if call is not None and text(call.child_by_field_name("function")) == "WebSocketGateway":
-                return call
-    return None
+            if call is not None:
+                calls.append(call)
+    return calls
+
+
+def _gateway_call(class_node: Node | None) -> Node | None:
+    """The `WebSocketGateway(...)` call decorating a NestJS gateway class (or its export statement)."""
+    return next(
+        (call for call in class_decorator_calls(class_node) if text(call.child_by_field_name("function")) == "WebSocketGateway"),
+        None,
+    )
 
 
 def gateway_namespace(class_node: Node | None) -> str | None:

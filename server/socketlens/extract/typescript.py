@@ -35,6 +35,8 @@ from socketlens.extract.syntax import (
 )
 from socketlens.extract.ts_module import ModuleLevel, require_specifier
 from socketlens.extract.ts_nestjs import NestGateways, decorator_name, enclosing_class, gateway_namespace
+from socketlens.extract.ts_socket_controllers import MODULE as SOCKET_CONTROLLERS_MODULE
+from socketlens.extract.ts_socket_controllers import SocketControllers
 from socketlens.model import (
     BindingValue,
     Call,
@@ -83,9 +85,11 @@ from socketlens.extract.vocabulary import (
     VUE_REF_FUNCTIONS,
     VUE_REF_MODULES,
     ExtractOptions,
+    app_setting_path,
     chain_namespace,
     is_rxjs_module,
     looks_like_socket_name,
+    read_through_request,
     shared_socket_path,
 )
 
@@ -134,6 +138,11 @@ _NULLABLE_WRAPPERS = frozenset({"NonNullable", "Readonly", "Optional", "Maybe", 
 _SERVER_API_BYTES = tuple(f".{name}(".encode() for name in sorted(SERVER_ONLY_CALLS)) + tuple(
     f".{name}".encode() for name in sorted(SERVER_ONLY_PROPS)
 )
+
+
+# The text a read of what an Express app or middleware put on the application or the request has (`req.io`,
+# `request.app.get("io")`, `res.locals.io`, `ctx.app.io`): spares most files the look at their member values.
+_REQUEST_READ_BYTES = (b"req.", b"request.", b"locals.", b".app.")
 
 
 @dataclass
@@ -208,7 +217,7 @@ def extract_typescript(
     return again.run(first.tree)
 
 
-class _Extractor(ModuleLevel, NestGateways):
+class _Extractor(ModuleLevel, NestGateways, SocketControllers):
     def __init__(
         self,
         path: str,
@@ -294,6 +303,9 @@ class _Extractor(ModuleLevel, NestGateways):
         self.fetches_sockets = b"fetchSockets" in self.data
         self.may_create_sockets = b"socket.io" in self.data or b"io(" in self.data or b".of(" in self.data
         self.may_create_emitters = any(module.encode() in self.data for module in EMITTER_FACTORY_MODULES)
+        # What an Express app or middleware put on the application or the request: `req.io`, `res.locals.io`,
+        # `req.app.get("io")`, `ctx.app.io`.
+        self.may_read_requests = any(marker in self.data for marker in _REQUEST_READ_BYTES)
         root = tree.root_node
         self.root_node = root
         top = _Scope(node=None, name=None, params=[])
@@ -306,6 +318,7 @@ class _Extractor(ModuleLevel, NestGateways):
             for imp in self.imports.values()
         )
         self.uses_express = any(imp.specifier == "express" for imp in self.import_list)
+        self.uses_socket_controllers = any(imp.specifier == SOCKET_CONTROLLERS_MODULE for imp in self.import_list)
         # A type imported from a module of the workspace may be a socket type it declares (`AppSocket`).
         self.may_import_socket_types = any(
             imp.local[:1].isupper() and _may_hold_handlers(imp.specifier) for imp in self.import_list
@@ -656,6 +669,8 @@ class _Extractor(ModuleLevel, NestGateways):
         self._typed_parameters(node, scope)
         if node.type == "method_definition":
             self._gateway_parameters(node, scope)
+            if self.uses_socket_controllers:
+                self._controller_parameters(node, scope)
         self.scopes.append(scope)
 
     def _typed_parameters(self, node: Node, scope: _Scope) -> None:
@@ -787,7 +802,7 @@ class _Extractor(ModuleLevel, NestGateways):
                 element = self._fetched_sockets(value)
                 if element is not None:
                     scope.socket_lists[name] = SocketBinding(name, element.kind, element.namespace)
-                held = self._held_chain(value)
+                held = self._held_chain(value) or self._shared_read(value)
                 if held is not None and kind is None:
                     self.holds_chains = True
                     scope.sockets.pop(name, None)
@@ -876,6 +891,28 @@ class _Extractor(ModuleLevel, NestGateways):
         imp = self.imports.get(local)
         return (imp.specifier, imp.imported) if imp is not None else None
 
+    def _origin_of(self, node: Node | None) -> tuple[str, str] | None:
+        """(module, name) of what a constructor or a type names: an imported name (`Server`), or a member of a
+        socket.io module imported whole (`socketio.Server` of `import * as socketio`, of `const socketio =
+        require(...)`, or of a default import: socket.io's module object has its classes as members)."""
+        if node is None:
+            return None
+        kind = node.type
+        if kind in ("identifier", "type_identifier"):
+            return self._module_of(text(node))
+        if kind == "member_expression":
+            head, member = node.child_by_field_id(self.fields.object), node.child_by_field_id(self.fields.property)
+        elif kind == "nested_type_identifier":
+            head, member = node.child_by_field_name("module"), node.child_by_field_name("name")
+        else:
+            return None
+        if head is None or member is None or head.type != "identifier":
+            return None
+        origin = self._module_of(text(head))
+        if origin is None or origin[1] not in ("*", "default") or not _is_socket_module(origin[0]):
+            return None
+        return origin[0], text(member)
+
     def _kind_from_annotation(self, type_node: Node | None) -> SocketKind | None:
         if type_node is None:
             return None
@@ -890,8 +927,11 @@ class _Extractor(ModuleLevel, NestGateways):
                 if kind is not None:
                     return kind
             return None
-        elif type_node.type == "nested_type_identifier":  # SocketIO.Server
-            type_node = type_node.named_children[-1]
+        if type_node is not None and type_node.type == "nested_type_identifier":
+            origin = self._origin_of(type_node)  # `socket.Server` of `import socket from "socket.io"`
+            if origin is not None:
+                return _imported_class_kind(origin)
+            type_node = type_node.named_children[-1]  # SocketIO.Server, socket.io v2's global namespace
         if type_node is None or type_node.type != "type_identifier":
             return None
         return self._socket_class_kind(text(type_node))
@@ -902,25 +942,12 @@ class _Extractor(ModuleLevel, NestGateways):
         origin = self._module_of(name)
         if origin is None:
             return self.socket_classes.get(name) or self._declared_type_kind(name)
-        module, imported = origin
-        if module in SERVER_MODULES:
-            return {
-                "Server": SocketKind.SERVER,
-                "Namespace": SocketKind.NAMESPACE,
-                "Socket": SocketKind.SERVER_SOCKET,
-                "default": SocketKind.SERVER,
-            }.get(imported)
-        if module in CLIENT_MODULES and imported == "Socket":
-            return SocketKind.CLIENT_SOCKET
-        if module in EMITTER_MODULES and imported in ("Emitter", "default"):
-            return SocketKind.SERVER  # for its emits
-        return None
+        return _imported_class_kind(origin)
 
     def _learn_roles_from_annotation(self, type_node: Node) -> None:
         if type_node.type != "generic_type":
             return
-        name = type_node.child_by_field_name("name")
-        origin = self._module_of(text(name)) if name is not None else None
+        origin = self._origin_of(type_node.child_by_field_name("name"))
         if origin is None:
             return
         args = type_node.child_by_field_name("type_arguments")
@@ -947,7 +974,7 @@ class _Extractor(ModuleLevel, NestGateways):
             return (binding.kind, binding.namespace) if binding is not None else None
         if node.type == "new_expression":
             ctor = node.child_by_field_name("constructor")
-            origin = self._module_of(text(ctor)) if ctor is not None and ctor.type == "identifier" else None
+            origin = self._origin_of(ctor)
             if origin is not None:
                 module, imported = origin
                 if module in SERVER_MODULES and imported in ("Server", "default"):
@@ -1004,8 +1031,7 @@ class _Extractor(ModuleLevel, NestGateways):
         """`new Emitter(client)` of an emitter package, or the older package's factory call."""
         node = unwrap(node)
         if node is not None and node.type == "new_expression":
-            ctor = node.child_by_field_name("constructor")
-            origin = self._module_of(text(ctor)) if ctor is not None and ctor.type == "identifier" else None
+            origin = self._origin_of(node.child_by_field_name("constructor"))
             return origin is not None and origin[0] in EMITTER_MODULES
         return self.may_create_emitters and self._emitter_factory_call(node) is not None
 
@@ -1144,8 +1170,14 @@ class _Extractor(ModuleLevel, NestGateways):
             if target is None or target.type == "this" or right is None:
                 return
             path = member_path(left)
-            if path is not None and 2 <= len(path) <= 3 and self._is_shared_object(path[0]):
+            if path is None or not 2 <= len(path) <= 3:
+                return
+            if self._is_shared_object(path[0]):
                 self._publish(".".join(path), right)
+            else:
+                on_request = self._request_path(path)
+                if on_request is not None:
+                    self._publish(on_request, right)
 
     def _reassign_chain(self, assignment: Node, owner: _Scope, name: str, value: Node) -> None:
         """`x = x.except(y)`: an assignment in the block declaring `x` always runs, and `x` holds the new
@@ -1208,6 +1240,66 @@ class _Extractor(ModuleLevel, NestGateways):
                 shared = ".".join((*target, "io"))
                 self.published.setdefault(shared, SocketBinding(shared, SocketKind.SERVER, "/"))
 
+    def _app_setting(self, obj: Node | None, args: list[Node]) -> None:
+        """Express's `app.set("io", io)`: the routes of every module read the server as `req.app.get("io")`."""
+        key = string_value(args[0])
+        if key is None or obj is None or obj.type != "identifier" or not self._is_express_app(text(obj)):
+            return
+        self._publish(app_setting_path(key), args[1])
+
+    def _is_express_app(self, name: str) -> bool:
+        """A module-level name (or import) named `app`, or bound to `express()`."""
+        if not self._is_shared_object(name):
+            return False
+        if name == "app":
+            return True
+        if not self.uses_express:
+            return False
+        for declarator, declared, value in self.walked.declared_values:
+            if declared == name and self.walked.enclosing_function.get(declarator.id) is None:
+                callee = value.child_by_field_id(self.fields.function) if value.type == "call_expression" else None
+                origin = self._module_of(text(callee)) if callee is not None and callee.type == "identifier" else None
+                return origin is not None and origin[0] == "express"
+        return False
+
+    def _request_path(self, path: tuple[str, ...]) -> str | None:
+        """Where an assignment in an Express middleware `(req, res, next) => ...` puts a value every later handler
+        of the request reads: `req.io` of `req.io = io`, `res.locals.io` of `res.locals.io = io`."""
+        for scope in reversed(self.scopes):
+            if path[0] not in scope.params:
+                continue
+            params = scope.params
+            if scope.node is None or len(params) != 3 or params[2] != "next":
+                return None
+            if path[0] == params[0] and len(path) == 2:
+                return f"req.{path[1]}"
+            if path[0] == params[1] and len(path) == 3 and path[1] == "locals":
+                return f"res.locals.{path[2]}"
+            return None
+        return None
+
+    def _shared_read(self, value: Node) -> tuple[Receiver, tuple[ChainStep, ...]] | None:
+        """A value reading what an Express app or middleware put on the application or the request
+        (`req.app.get("io")`, `req.io`, `res.locals.io`, `req.app.io`), as a receiver: a local bound to it holds
+        that server, maybe put there by another module, whatever the local's name."""
+        node = unwrap(value)
+        if not self.may_read_requests or node is None:
+            return None
+        if node.type == "member_expression":  # cheap tests first: most values are nothing of the kind
+            path = member_path(node)
+            if path is None or not read_through_request(".".join(path)):
+                return None
+        elif node.type == "call_expression":
+            callee = member_path(node.child_by_field_id(self.fields.function))
+            if self._app_setting_read(callee, node.child_by_field_id(self.fields.arguments)) is None:
+                return None
+        else:
+            return None
+        received = self._receiver(node)
+        if received is None or received[1] or not read_through_request(received[0].root):
+            return None
+        return received
+
     # -- calls --------------------------------------------------------------------------------------------
 
     def _visit_new(self, node: Node) -> None:
@@ -1215,7 +1307,7 @@ class _Extractor(ModuleLevel, NestGateways):
         if ctor is None:
             return
         name = text(ctor)
-        origin = self._module_of(name) if ctor.type == "identifier" else None
+        origin = self._origin_of(ctor)
         args = node.child_by_field_name("arguments")
         arg_nodes = [a for a in args.named_children if a.type != "comment"] if args is not None else []
         options = next((a for a in arg_nodes if unwrap(a).type == "object"), None)
@@ -1269,6 +1361,9 @@ class _Extractor(ModuleLevel, NestGateways):
             if node.parent is not None and node.parent.type == "decorator":
                 self._subscribe_message(node, args[0])
                 return
+        if self.uses_socket_controllers and args and callee_type == "identifier":
+            if self._controller_decorator(node, callee, args):
+                return
         owner = None  # the class whose one instance a method call is on
         if method is not None:
             owner = self._instance_class(callee.child_by_field_id(fields.object))
@@ -1292,6 +1387,8 @@ class _Extractor(ModuleLevel, NestGateways):
                 return
             if method in ("decorate", "register") and args:
                 self._plugin_decoration(callee.child_by_field_id(fields.object), method, args)
+            elif method == "set" and len(args) == 2:
+                self._app_setting(callee.child_by_field_id(fields.object), args)
             if method in _ELEMENT_CALLBACK_METHODS or method == "then":
                 self._bind_fetched_sockets(callee.child_by_field_id(fields.object), method, args)
             if args:
@@ -1447,9 +1544,22 @@ class _Extractor(ModuleLevel, NestGateways):
             args = node.child_by_field_name("arguments")
             if callee is not None and args is not None and not args.named_children:
                 return ".".join(callee) + "()", None, None
+            setting = self._app_setting_read(callee, args)
+            if setting is not None:
+                published = self.published.get(shared_socket_path(setting) or "") if self.published else None
+                return (setting, published.kind, published.namespace) if published else (setting, None, None)
         if node.type == "member_expression":
             return self._socket_named_member(node), None, None
         return None, None, None
+
+    def _app_setting_read(self, callee: tuple[str, ...] | None, args: Node | None) -> str | None:
+        """The root of a read of an Express app's setting, `req.app.get("io")` (or `app.get("io")`): the app's
+        `get` with one string argument (with two, `app.get(path, handler)` is a route)."""
+        if callee is None or len(callee) < 2 or callee[-1] != "get" or callee[-2] != "app" or args is None:
+            return None
+        arguments = [a for a in args.named_children if a.type != "comment"]
+        key = string_value(arguments[0]) if len(arguments) == 1 else None
+        return f'{".".join(callee[:-1])}.get("{key}")' if key is not None else None
 
     def _socket_named_member(self, node: Node) -> str | None:
         """The root of a socket-named member read off an expression no path names: `store.getState().io`,
@@ -1576,7 +1686,7 @@ class _Extractor(ModuleLevel, NestGateways):
         head = root.split(".", 1)[0].removesuffix("()")
         if head in self.imports:
             return True
-        return looks_like_socket_name(root)
+        return looks_like_socket_name(root) or read_through_request(root)
 
     def _chain_step(self, name: str, args_node: Node | None) -> ChainStep:
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
@@ -2162,6 +2272,27 @@ def _extended_name(class_node: Node) -> str | None:
             return text(part)
         return None
     return None
+
+
+def _imported_class_kind(origin: tuple[str, str]) -> SocketKind | None:
+    """What the instances of a class imported from a module are: socket.io's classes."""
+    module, imported = origin
+    if module in SERVER_MODULES:
+        return {
+            "Server": SocketKind.SERVER,
+            "Namespace": SocketKind.NAMESPACE,
+            "Socket": SocketKind.SERVER_SOCKET,
+            "default": SocketKind.SERVER,
+        }.get(imported)
+    if module in CLIENT_MODULES and imported == "Socket":
+        return SocketKind.CLIENT_SOCKET
+    if module in EMITTER_MODULES and imported in ("Emitter", "default"):
+        return SocketKind.SERVER  # for its emits
+    return None
+
+
+def _is_socket_module(specifier: str) -> bool:
+    return specifier in SERVER_MODULES or specifier in CLIENT_MODULES or specifier in EMITTER_MODULES
 
 
 def _may_hold_handlers(specifier: str) -> bool:

@@ -104,13 +104,17 @@ def is_rxjs_module(specifier: str) -> bool:
 
 # Objects whose members every module of a program reads (Node's `global`, the browser's `window`).
 _GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window"})  # not `self`: often `const self = this`
+# Express's request and response as a middleware puts a server on them (`req.io = io`, `res.locals.io = io`) and
+# the routes of other modules read it, whatever each names its parameters: spelled out, they are the same.
+_REQUEST_OBJECTS = {"request": "req", "response": "res"}
 
 
 def shared_socket_path(path: str) -> str | None:
     """How a socket put on a shared object is named in `FileFacts.sockets` (by the file that puts it there)
     and looked up (by a file that reads it): `global._io`, `window._io` -> `globalThis._io`; `app.io` and
     `app["sio"]` stay, and `ctx.app.io`, `req.app.io`, `request.app["sio"]` (the application a request or
-    context holds) read them.
+    context holds) read them. `req.io` and `res.locals.io` are what an Express middleware puts on every request
+    (`request.io` reads `req.io`), `app.get("io")` a setting of the app (`app.set("io", io)`, `req.app.get("io")`).
     None for a bare name or a `this.` path, which are no shared object's members."""
     cuts = [index for index in (path.find("."), path.find("[")) if index > 0]
     if not cuts:
@@ -124,7 +128,26 @@ def shared_socket_path(path: str) -> str | None:
     # object, which the module creating it holds as `app`: `request.app.state.sio` reads `app.state.sio`.
     if rest.startswith((".app.", ".app[")):
         return rest[1:]
+    if head in _REQUEST_OBJECTS:
+        return _REQUEST_OBJECTS[head] + rest
     return path
+
+
+def app_setting_path(key: str) -> str:
+    """The shared path of an Express app's setting `key`: `app.set("io", io)`, read by `req.app.get("io")`."""
+    return f'app.get("{key}")'
+
+
+def read_through_request(root: str) -> bool:
+    """Whether a receiver root reads what an Express app or middleware of another module may have put on the
+    application or the request: `req.app.get("io")`, `req.io`, `res.locals.io`, `request.app.io`. The index
+    resolves it, or drops it unless it is named like a socket."""
+    shared = shared_socket_path(root)
+    if shared is None:
+        return False
+    if shared.startswith(("req.", "res.locals.", 'app.get("')):
+        return True
+    return shared != root and shared.startswith(("app.", "app["))
 
 
 def looks_like_socket_name(root: str) -> bool:
