@@ -1463,7 +1463,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
         gateway = None
         if kind == SocketKind.SERVER and namespace is None and root_text.startswith("this."):
             gateway = self._injected_gateway_server(node, member_path(node) or ())
-        server_api = kind is None and node.type == "identifier" and self._used_with_server_api(root_text)
+        server_api = kind is None and node.type == "identifier" and self._server_api_evidence(root_text, steps)
         receiver = Receiver(
             root_text,
             kind,
@@ -1474,6 +1474,14 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
             server_api=server_api,
         )
         return receiver, tuple(steps)
+
+    def _server_api_evidence(self, name: str, steps: list[ChainStep]) -> bool:
+        """Whether the receiver `name` of unknown kind shows server-only API: in its own chain
+        (`socket.to(room).emit`) or elsewhere (`_used_with_server_api`). An imported name is the index's to
+        resolve through its module: the search of the file (a query over its whole tree) is spared."""
+        if any(step.name in SERVER_ONLY_CALLS or step.name in SERVER_ONLY_PROPS for step in steps):
+            return True
+        return name not in self.imports and self._used_with_server_api(name)
 
     def _used_with_server_api(self, name: str) -> bool:
         """Whether `name` (where the walk is) is used with API only server-side objects have: `socket.join(room)`,
