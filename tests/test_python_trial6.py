@@ -16,17 +16,13 @@ from socketlens.extract.vocabulary import ExtractOptions
 from socketlens.index.builder import IndexBuilder
 from socketlens.model import Import, Lit, Param, ReExport, Ref, SocketKind
 
+from extract_support import write
+
 
 def facts_of(source: str, rel: str = "server/app.py"):
     return extract_file(rel, textwrap.dedent(source).encode(), "python", ExtractOptions())
 
 
-def write_repo(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 def index_of(root: Path):
@@ -165,7 +161,7 @@ def test_a_parameter_named_like_a_lent_name_stays_a_parameter():
 
 def test_event_names_from_a_relative_or_absolute_star_import_resolve(tmp_path):
     for star in ("from .events import *", "from server.events import *"):
-        root = write_repo(tmp_path / star.split()[1], {**WEB, "server/events.py": EVENTS, "server/app.py": APP.format(star=star)})
+        root = write(tmp_path / star.split()[1], {**WEB, "server/events.py": EVENTS, "server/app.py": APP.format(star=star)})
         index = index_of(root)
         assert sites(index, "join_room") == {"emits": [("web/main.js", 2)], "listeners": [("server/app.py", 6)]}, star
         assert sites(index, "room_data") == {"emits": [("server/app.py", 9)], "listeners": [("web/main.js", 3)]}, star
@@ -204,7 +200,7 @@ def test_the_last_star_import_wins_and_an_own_binding_wins_over_every_star(tmp_p
             LEAVE = "leave"
             """,
     }
-    index = index_of(write_repo(tmp_path, files))
+    index = index_of(write(tmp_path, files))
     assert sites(index, "join_room")["listeners"] == [("server/app.py", 7)]  # from the first star import
     assert sites(index, "room_data")["emits"] == [("server/app.py", 9)]  # the later star import's value
     assert sites(index, "leave")["emits"] == [("server/app.py", 10)]  # the module's own binding
@@ -228,7 +224,7 @@ def test_star_imports_chain_and_re_export_to_explicit_importers(tmp_path):
                 await sio.emit(JOIN_ROOM, room, room=room)
             """,
     }
-    index = index_of(write_repo(tmp_path, files))
+    index = index_of(write(tmp_path, files))
     assert sites(index, "join_room")["listeners"] == [("server/app.py", 6)]  # through two star imports
     assert sites(index, "room_data")["emits"] == [("server/app.py", 9)]
     assert ("server/other.py", 4) in sites(index, "join_room")["emits"]
@@ -267,7 +263,7 @@ def test_wrappers_and_servers_from_a_star_import(tmp_path):
                 bus.emit("room_data", {})
             """,
     }
-    index = index_of(write_repo(tmp_path, files))
+    index = index_of(write(tmp_path, files))
     assert sites(index, "join_room")["listeners"] == [("server/app.py", 5)]
     # Through the star-imported wrapper; the bus's emit is no socket emit.
     assert sites(index, "room_data")["emits"] == [("server/app.py", 7)]

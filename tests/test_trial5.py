@@ -7,20 +7,13 @@ firing form next to it."""
 from __future__ import annotations
 
 import json
-import textwrap
-from pathlib import Path
 
 import pytest
 
+from extract_support import write
 from test_rules_harness import check, line_of, only, run
 
 
-def repo(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 def manifest(name: str, dependencies: dict[str, str], dev: dict[str, str] | None = None) -> str:
@@ -63,7 +56,7 @@ CLIENT_JS = """\
     ],
 )
 def test_a_back_end_and_its_app_without_a_root_package_are_paired(tmp_path, server_dir, client_dir, client_deps):
-    root = repo(
+    root = write(
         tmp_path,
         {
             f"{server_dir}/package.json": manifest(server_dir, {"socket.io": "^4.7.2"}),
@@ -85,7 +78,7 @@ def test_servers_and_clients_of_many_apps_side_by_side_stay_apart(tmp_path):
         files[f"{app}-app/server.js"] = SERVER_JS
         files[f"{app}-ui/package.json"] = manifest(f"{app}-ui", {"socket.io-client": "^4"})
         files[f"{app}-ui/src/socket.js"] = CLIENT_JS
-    diagnostics = run(repo(tmp_path, files))
+    diagnostics = run(write(tmp_path, files))
     # Four apps of their own: nothing pairs, the rules stay silent on sides they cannot see.
     assert found(diagnostics, "no-listener") == []
     assert found(diagnostics, "no-emitter") == []
@@ -126,14 +119,14 @@ GAME_FILES = {
 
 def test_a_server_with_the_client_as_a_dev_dependency_emits_as_a_server(tmp_path):
     files = {**GAME_FILES, "package.json": manifest("game", {"socket.io": "^4.7.5"}, {"socket.io-client": "^4.7.5"})}
-    diagnostics = run(repo(tmp_path, files))
+    diagnostics = run(write(tmp_path, files))
     assert found(diagnostics, "no-listener") == []
     assert found(diagnostics, "no-emitter") == []
 
 
 def test_a_package_depending_on_both_still_falls_back_to_its_folders(tmp_path):
     files = {**GAME_FILES, "package.json": manifest("game", {"socket.io": "^4.7.5", "socket.io-client": "^4.7.5"})}
-    diagnostics = run(repo(tmp_path, files))
+    diagnostics = run(write(tmp_path, files))
     assert found(diagnostics, "no-listener") == [("app/sockets/game.js", 2)]  # `app/`: read as client code
 
 
