@@ -143,6 +143,14 @@ _SERVER_API_BYTES = tuple(f".{name}(".encode() for name in sorted(SERVER_ONLY_CA
 # The text a read of what an Express app or middleware put on the application or the request has (`req.io`,
 # `request.app.get("io")`, `res.locals.io`, `ctx.app.io`): spares most files the look at their member values.
 _REQUEST_READ_BYTES = (b"req.", b"request.", b"locals.", b".app.")
+# What Express itself puts on a request: read on every line of a route, never a server a middleware put there.
+_EXPRESS_REQUEST_FIELDS = frozenset(
+    {
+        "app", "auth", "baseUrl", "body", "cookies", "file", "files", "fresh", "headers", "hostname", "ip", "ips",
+        "locals", "method", "originalUrl", "params", "path", "protocol", "query", "route", "secure", "session",
+        "signedCookies", "stale", "subdomains", "url", "user", "xhr",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -1287,7 +1295,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
             return None
         if node.type == "member_expression":  # cheap tests first: most values are nothing of the kind
             path = member_path(node)
-            if path is None or not read_through_request(".".join(path)):
+            if path is None or not _may_hold_shared_server(path) or not read_through_request(".".join(path)):
                 return None
         elif node.type == "call_expression":
             callee = member_path(node.child_by_field_id(self.fields.function))
@@ -2166,6 +2174,14 @@ def _server_api_uses(root: Node, grammar: str) -> set[tuple[int | None, str]]:
         name = text(captures["name"][0])
         found.add((_declaring_function(use, name), name))
     return found
+
+
+def _may_hold_shared_server(path: tuple[str, ...]) -> bool:
+    """Whether a member read may be a server a middleware or the app put there (`req.io`, `res.locals.io`,
+    `req.app.io`): not the request's own fields (`req.body`, `req.user.orgId`), read on every line of a route."""
+    if len(path) == 2:
+        return path[1] not in _EXPRESS_REQUEST_FIELDS
+    return len(path) == 3 and path[1] in ("app", "locals")
 
 
 def _declaring_function(node: Node, name: str) -> int | None:

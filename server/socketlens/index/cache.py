@@ -21,7 +21,7 @@ from socketlens.index.gc_pause import paused_gc
 from socketlens.model import Direction, FileFacts
 from socketlens.replay import cache_dir
 
-_SCHEMA = 33  # bump whenever what extraction produces changes: older caches are then ignored
+_SCHEMA = 34  # bump whenever what extraction produces changes: older caches are then ignored
 
 LearnedMaps = tuple[tuple[str, Direction], ...]  # event maps of a file named by generics elsewhere
 
