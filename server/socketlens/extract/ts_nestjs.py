@@ -79,16 +79,23 @@ class NestGateways:
     def _subscribe_message(self, call: Node, event_node: Node) -> None:
         """`@SubscribeMessage("chat:send") handleSend(...)` in a `@WebSocketGateway()` class: a server
         listener of the event, declared by the decorator rather than registered by a call."""
-        decorator = call.parent
-        method = decorator.next_named_sibling
-        while method is not None and method.type in ("decorator", "comment"):
-            method = method.next_named_sibling
-        if method is None or method.type != "method_definition":
+        method = decorated_method(call)
+        if method is None:
             return
         gateway = enclosing_class(method)
         if _gateway_call(gateway) is None:
             return
         name_node = gateway.child_by_field_name("name")
+        receiver = Receiver(
+            root=text(name_node) if name_node is not None else "gateway",
+            kind=SocketKind.SERVER_SOCKET,
+            namespace=gateway_namespace(gateway),
+        )
+        self._add_decorated_handler(call, event_node, receiver, method)
+
+    def _add_decorated_handler(self, call: Node, event_node: Node, receiver: Receiver, method: Node) -> None:
+        """The server listener a decorator declares on the method handling the event (NestJS's
+        `@SubscribeMessage`, socket-controllers' `@OnMessage`)."""
         method_name = text(method.child_by_field_name("name"))
         self.listeners.append(
             Listener(
@@ -96,16 +103,23 @@ class NestGateways:
                 span=self.lines.span(event_node),
                 name_text=text(event_node),
                 call_span=self.lines.span(call),
-                receiver=Receiver(
-                    root=text(name_node) if name_node is not None else "gateway",
-                    kind=SocketKind.SERVER_SOCKET,
-                    namespace=gateway_namespace(gateway),
-                ),
+                receiver=receiver,
                 kind=ListenerKind.HANDLER,
                 handler_text=method_name,
                 function=method_name,
             )
         )
+
+
+def decorated_method(call: Node) -> Node | None:
+    """The method a decorator call (`@SubscribeMessage("x")`) decorates; None when it decorates no method."""
+    decorator = call.parent
+    if decorator is None or decorator.type != "decorator":
+        return None
+    method = decorator.next_named_sibling
+    while method is not None and method.type in ("decorator", "comment"):
+        method = method.next_named_sibling
+    return method if method is not None and method.type == "method_definition" else None
 
 
 def class_decorator_calls(class_node: Node | None) -> list[Node]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socketlens.extract.syntax import Node, string_value, text, unwrap
-from socketlens.extract.ts_nestjs import class_decorator_calls, decorator_name, enclosing_class
-from socketlens.model import Emit, Listener, ListenerKind, Receiver, SocketBinding, SocketKind
+from socketlens.extract.ts_nestjs import class_decorator_calls, decorated_method, decorator_name, enclosing_class
+from socketlens.model import Emit, Receiver, SocketBinding, SocketKind
 
 if TYPE_CHECKING:
     from socketlens.extract.typescript import _Scope
@@ -38,13 +38,10 @@ class SocketControllers:
         imported = self._controller_import(text(callee))
         if imported not in _LISTEN_DECORATORS and imported not in _EMIT_DECORATORS:
             return False
-        decorator = call.parent
-        if decorator is None or decorator.type != "decorator":
+        if call.parent is None or call.parent.type != "decorator":
             return False
-        method = decorator.next_named_sibling
-        while method is not None and method.type in ("decorator", "comment"):
-            method = method.next_named_sibling
-        controller = enclosing_class(method) if method is not None and method.type == "method_definition" else None
+        method = decorated_method(call)
+        controller = enclosing_class(method) if method is not None else None
         found = self._controller_namespace(controller)
         if found is None:
             return True
@@ -55,21 +52,10 @@ class SocketControllers:
             namespace=found[0],
         )
         event_node = args[0]
-        method_name = text(method.child_by_field_name("name"))
         if imported in _LISTEN_DECORATORS:
-            self.listeners.append(
-                Listener(
-                    name=self._name_value(event_node),
-                    span=self.lines.span(event_node),
-                    name_text=text(event_node),
-                    call_span=self.lines.span(call),
-                    receiver=receiver,
-                    kind=ListenerKind.HANDLER,
-                    handler_text=method_name,
-                    function=method_name,
-                )
-            )
+            self._add_decorated_handler(call, event_node, receiver, method)
         else:
+            method_name = text(method.child_by_field_name("name"))
             self.emits.append(
                 Emit(
                     name=self._name_value(event_node),

@@ -748,10 +748,16 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
 
     def _lookup_ref(self, name: str) -> SocketBinding | None:
         """The socket the Vue ref `name` holds, where the walk is."""
+        return self._lookup_held(name, "refs")
+
+    def _lookup_held(self, name: str, table: str):
+        """What the scope table `table` (`refs`, `instances`) holds for `name` where the walk is; None when a
+        nearer scope binds the name to something else (a parameter, a socket, a string, a chain)."""
         for scope in reversed(self.scopes):
-            if name in scope.refs:
-                return scope.refs[name]
-            if name in scope.sockets or name in scope.params or name in scope.strings or name in scope.chains:
+            held = getattr(scope, table)
+            if name in held:
+                return held[name]
+            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
                 return None
         return None
 
@@ -2079,12 +2085,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
 
     def _lookup_instance(self, name: str) -> str | None:
         """The class whose one instance the local `name` holds, where the walk is."""
-        for scope in reversed(self.scopes):
-            if name in scope.instances:
-                return scope.instances[name]
-            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
-                return None
-        return None
+        return self._lookup_held(name, "instances")
 
     def _maybe_route(self, call: Node, obj: Node | None, method: str, args: list[Node]) -> bool:
         route_path = string_value(args[0])
