@@ -44,6 +44,7 @@ from socketlens.extract.syntax import (
     FUNCTION_TYPES,
     LineIndex,
     Node,
+    annotation_type,
     member_path,
     parameter_names,
     static_prefix,
@@ -755,8 +756,7 @@ class _Patterns:
         key_node = key.named_children[0] if key.type == "computed_property_name" and key.named_children else key
         params = member.child_by_field_name("parameters") if member.type == "method_signature" else None
         if params is None:
-            annotation = member.child_by_field_name("type")
-            inner = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+            inner = annotation_type(member)
             if inner is None or inner.type != "function_type":
                 return
             params = inner.child_by_field_name("parameters")
@@ -764,8 +764,7 @@ class _Patterns:
         if not real:
             self._add("declared-payload", key_node, shape="none")
             return
-        annotation = real[0].child_by_field_name("type")
-        type_node = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+        type_node = annotation_type(real[0])
         if type_node is None:
             return
         if type_node.type == "object_type":

@@ -277,9 +277,10 @@ def parameter_type(function: Node, index: int) -> Node | None:
     if params is None:
         return None
     real = [p for p in params.named_children if p.type != "comment"]
-    if index >= len(real):
-        return None
-    annotation = real[index].child_by_field_name("type")
-    if annotation is None:
-        return None
-    return annotation.named_children[0] if annotation.named_children else None
+    return annotation_type(real[index]) if index < len(real) else None
+
+
+def annotation_type(declaration: Node) -> Node | None:
+    """The type of a declaration's `: T` annotation (a parameter, a field, a variable, a property signature)."""
+    annotation = declaration.child_by_field_name("type")
+    return annotation.named_children[0] if annotation is not None and annotation.named_children else None

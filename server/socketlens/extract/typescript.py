@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator
 
 import tree_sitter
 
@@ -20,6 +21,7 @@ from socketlens.extract.syntax import (
     WRAPPER_TYPES,
     LineIndex,
     Node,
+    annotation_type,
     field_ids,
     is_const_declaration,
     jsdoc_before,
@@ -194,6 +196,11 @@ class _Scope:
     annotated: dict[str, Node] = field(default_factory=dict)
     # For a top-level function the module exports: the name its exports bind it by (`Receiver.handler_param`).
     exported: str | None = None
+
+    def binds(self, name: str) -> bool:
+        """Whether this scope binds `name` to a parameter, a socket, a string or a chain: nearer than any outer
+        binding, it shadows it."""
+        return name in self.params or name in self.sockets or name in self.strings or name in self.chains
 
 
 @dataclass
@@ -573,7 +580,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
                 return scope.annotated[name]
             if name in scope.params:
                 return parameter_type(scope.node, scope.params.index(name)) if scope.node is not None else None
-            if name in scope.sockets or name in scope.strings or name in scope.chains or name in scope.refs:
+            if scope.binds(name) or name in scope.refs:
                 return None
         return None
 
@@ -632,8 +639,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
             if member.type == "method_signature":
                 payload_node = member.child_by_field_name("parameters")
             else:
-                annotation = member.child_by_field_name("type")
-                inner_type = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+                inner_type = annotation_type(member)
                 if inner_type is not None and inner_type.type == "function_type":
                     payload_node = inner_type.child_by_field_name("parameters")
                 elif inner_type is not None:
@@ -731,7 +737,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
         if len(scopes) < 2 or scopes[1].exported is None:
             return None
         for scope in scopes[:1:-1]:  # the functions nested in the exported one, innermost first
-            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
+            if scope.binds(name):
                 return None
         handler = scopes[1]
         return (handler.exported, handler.params.index(name)) if name in handler.params else None
@@ -757,7 +763,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
             held = getattr(scope, table)
             if name in held:
                 return held[name]
-            if name in scope.params or name in scope.sockets or name in scope.strings or name in scope.chains:
+            if scope.binds(name):
                 return None
         return None
 
@@ -799,7 +805,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
         annotated = None
         # Else no annotation can name a socket, a map's role, or a socket type of another module.
         if self.socket_types_imported or self.may_import_socket_types:
-            annotated = _annotation_type(node)
+            annotated = annotation_type(node)
             if annotated is not None and self.socket_types_imported:
                 kind = self._kind_from_annotation(annotated)
                 self._learn_roles_from_annotation(annotated)
@@ -1602,8 +1608,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
                 name_node = member.child_by_field_name("name") or member.child_by_field_name("property")
                 if name_node is None:
                     continue
-                annotation = member.child_by_field_name("type")
-                kind = self._kind_from_annotation(annotation.named_children[0]) if annotation is not None and annotation.named_children else None
+                kind = self._kind_from_annotation(annotation_type(member))
                 namespace = None
                 if kind is None:
                     value_kind = self._value_kind(member.child_by_field_name("value"))
@@ -1618,20 +1623,15 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
                     else:
                         namespace = namespace or _default_namespace(kind)
                     fields[text(name_node)] = SocketBinding(text(name_node), kind, namespace)
-            elif member.type == "method_definition" and text(member.child_by_field_name("name")) == "constructor":
-                params = member.child_by_field_name("parameters")
-                for param in params.named_children if params is not None else ():
-                    if not any(c.type == "accessibility_modifier" or c.type == "readonly" for c in param.children):
-                        continue  # only parameter properties become fields
-                    pattern = param.child_by_field_name("pattern")
-                    annotation = param.child_by_field_name("type")
-                    if pattern is None or pattern.type != "identifier" or annotation is None or not annotation.named_children:
-                        continue
-                    kind = self._kind_from_annotation(annotation.named_children[0])
-                    if kind is not None:
-                        fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
-                    elif self._is_gateway_type(annotation.named_children[0]):
-                        self.injected_gateways.setdefault(body.id, {})[text(pattern)] = text(annotation.named_children[0])
+        for pattern, param in _parameter_properties(body):
+            declared = annotation_type(param)
+            if pattern.type != "identifier" or declared is None:
+                continue
+            kind = self._kind_from_annotation(declared)
+            if kind is not None:
+                fields[text(pattern)] = SocketBinding(text(pattern), kind, _default_namespace(kind))
+            elif self._is_gateway_type(declared):
+                self.injected_gateways.setdefault(body.id, {})[text(pattern)] = text(declared)
         self._assigned_fields(body, fields)
         if fields:
             self.class_fields[body.id] = fields
@@ -1643,7 +1643,7 @@ class _Extractor(ModuleLevel, NestGateways, SocketControllers):
             return False
         if not any(c.type == "decorator" and decorator_name(c) == "WebSocketServer" for c in member.children):
             return False
-        named = _annotation_type(member)
+        named = annotation_type(member)
         if named is not None and named.type == "generic_type":
             named = named.child_by_field_name("name")
         origin = self._module_of(text(named)) if named is not None and named.type == "type_identifier" else None
@@ -2268,21 +2268,24 @@ def _declared_field_type(body: Node, name: str) -> Node | None:
         if member.type in ("public_field_definition", "field_definition"):
             declared = member.child_by_field_name("name") or member.child_by_field_name("property")
             if declared is not None and text(declared) == name:
-                return _annotation_type(member)
-        elif member.type == "method_definition" and text(member.child_by_field_name("name")) == "constructor":
-            params = member.child_by_field_name("parameters")
-            for param in params.named_children if params is not None else ():
-                pattern = param.child_by_field_name("pattern")
-                is_property = any(c.type in ("accessibility_modifier", "readonly") for c in param.children)
-                if is_property and pattern is not None and text(pattern) == name:
-                    return _annotation_type(param)
+                return annotation_type(member)
+    for pattern, param in _parameter_properties(body):
+        if text(pattern) == name:
+            return annotation_type(param)
     return None
 
 
-def _annotation_type(node: Node) -> Node | None:
-    """The type of a declaration's `: T` annotation."""
-    annotation = node.child_by_field_name("type")
-    return annotation.named_children[0] if annotation is not None and annotation.named_children else None
+def _parameter_properties(body: Node) -> Iterator[tuple[Node, Node]]:
+    """(pattern, parameter) of the parameters of a class's constructor that declare fields:
+    `constructor(private conn: AppSocket, readonly id: string)`."""
+    for member in body.named_children:
+        if member.type != "method_definition" or text(member.child_by_field_name("name")) != "constructor":
+            continue
+        params = member.child_by_field_name("parameters")
+        for param in params.named_children if params is not None else ():
+            pattern = param.child_by_field_name("pattern")
+            if pattern is not None and any(c.type in ("accessibility_modifier", "readonly") for c in param.children):
+                yield pattern, param
 
 
 def _extended_name(class_node: Node) -> str | None:

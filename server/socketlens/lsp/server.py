@@ -77,13 +77,12 @@ CodeActionProvider = Callable[[lsp.CodeActionParams], "list[lsp.CodeAction | lsp
 @dataclass
 class RulesProgress:
     """The rules' run over one generation of a folder's index, one rule per step, so that it can stop at
-    any step (a cancelled request) and the next request resumes it. With `only_file`, the run wants that
-    file's diagnostics alone (see `RuleContext.only_file`)."""
+    any step (a cancelled request) and the next request resumes it. A run may want one file's diagnostics
+    alone (see `RuleContext.only_file`): `_rules_progress` keys each run by that file."""
 
     state: RootState
     generation: int
     pending: list[Rule]  # still to run, in the engine's order
-    only_file: str | None = None
     done: list[Diagnostic] = field(default_factory=list)  # each finished rule's sorted results, in order
 
     @property
@@ -458,7 +457,7 @@ class SocketlensServer(LanguageServer):
         if progress is None or progress.state is not state or progress.generation != state.generation:
             config = state.config
             enabled = [r for r in all_rules() if config.severity(r.code, r.default_severity.value) != "off"]
-            progress = RulesProgress(state, state.generation, enabled, only_file=only_file)
+            progress = RulesProgress(state, state.generation, enabled)
             for old_key, old in list(self._rules_progress.items()):  # runs over an older generation: moot
                 if old.state is state and old.generation != state.generation:
                     del self._rules_progress[old_key]

@@ -22,7 +22,7 @@ from socketlens.analysis.rules._support import (
     wanted_findings,
 )
 from socketlens.index.event_index import EmitSite, EventIndex
-from socketlens.model import Scope, Side, SocketKind
+from socketlens.model import Finding, Scope, Side, SocketKind
 
 CODE = "unscoped-broadcast"
 _SERVER_ROOTS = frozenset({"io", "nsp", "ns", "namespace", "sio"})
@@ -57,11 +57,15 @@ def _reach(index: EventIndex, site: EmitSite) -> str | None:
 def _filled_room_lists(index: EventIndex, site: EmitSite) -> set[str]:
     """The room arguments of the emit's chain that the file shows cannot be an empty list (a local `const`
     bound to `[room, ...]`), from its `emit-context` finding."""
-    found = index.findings_by_span(site.emit_file, "emit-context").get(
-        (site.emit.call_span.start_byte, site.emit.call_span.end_byte)
-    )
+    found = _emit_context(index, site)
     filled = data(found).get("filled_rooms", "") if found is not None else ""
     return set(filled.split(",")) - {""}
+
+
+def _emit_context(index: EventIndex, site: EmitSite) -> Finding | None:
+    """The `emit-context` finding of the emit call itself (what its file tells around it)."""
+    span = site.emit.call_span
+    return index.findings_by_span(site.emit_file, "emit-context").get((span.start_byte, span.end_byte))
 
 
 @rule(CODE, Severity.WARNING, "An emit reaches every socket instead of a user, org or room")
@@ -108,9 +112,7 @@ def _scoping_syntax(site: EmitSite) -> str:
 
 def _fixes(context: RuleContext, site: EmitSite) -> Iterator[Fix]:
     if site.via is None:
-        found = context.index.findings_by_span(site.emit_file, "emit-context").get(
-            (site.emit.call_span.start_byte, site.emit.call_span.end_byte)
-        )
+        found = _emit_context(context.index, site)
         source = Source.read(context, site.emit_file)
         if found is not None and source is not None:
             values = data(found)
